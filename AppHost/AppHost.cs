@@ -1,0 +1,38 @@
+using OAuthDemo.AppHost;
+using OAuthDemo.AppHost.Postgres;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+// PostgreSQL: container, local binaries or an external server (Postgres:Mode); fails fast if none can serve.
+var db = builder.AddDemoPostgres();
+
+// Secrets and passwords are generated parameters: never committed, visible in the dashboard.
+var secrets = builder.AddDemoSecrets();
+
+var webClient = builder.AddProject<Projects.WebClient>("webclient");
+
+var authServer = builder.AddProject<Projects.AuthServer>("authserver")
+    .WithReference(db.AuthDb).WaitFor(db.AuthDb)
+    .WithIssuerFromOwnEndpoint()
+    .WithDemoClientsAndUsers(webClient, secrets)
+    .WithHttpHealthCheck("/health");
+
+var resourceApi = builder.AddProject<Projects.ResourceApi>("resourceapi")
+    .WithReference(db.ApiDb).WaitFor(db.ApiDb)
+    .WithReference(authServer).WaitFor(authServer)
+    .WithEnvironment("Authentication__ClientSecret", secrets.ResourceApiSecret)
+    .WithHttpHealthCheck("/health");
+
+builder.AddProject<Projects.Worker>("worker")
+    .WithReference(authServer).WaitFor(authServer)
+    .WithReference(resourceApi).WaitFor(resourceApi)
+    .WithEnvironment("Worker__ClientSecret", secrets.WorkerSecret)
+    .WithHttpHealthCheck("/health");
+
+webClient
+    .WithReference(authServer).WaitFor(authServer)
+    .WithReference(resourceApi).WaitFor(resourceApi)
+    .WithEnvironment("WebClient__ClientSecret", secrets.WebClientSecret)
+    .WithHttpHealthCheck("/health");
+
+builder.Build().Run();

@@ -1,0 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace OAuthDemo.AuthServer.Data;
+
+public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbContext(options);

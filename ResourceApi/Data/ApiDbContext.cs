@@ -1,0 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace OAuthDemo.ResourceApi.Data;
+
+/// <summary>The API's own database, <c>apidb</c>.</summary>
+public sealed class ApiDbContext(DbContextOptions<ApiDbContext> options) : DbContext(options);
