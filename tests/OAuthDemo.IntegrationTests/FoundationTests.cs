@@ -1,0 +1,65 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+
+namespace OAuthDemo.IntegrationTests;
+
+public class FoundationTests(AppHostFixture fixture)
+{
+    public static TheoryData<string> ResourceNames => [.. AppHostFixture.Resources];
+
+    [Theory]
+    [MemberData(nameof(ResourceNames))]
+    public async Task Every_resource_is_healthy(string resource)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        // Returns only once the resource is Running and every health check passes.
+        await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+
+        Assert.True(fixture.App.ResourceNotifications.TryGetCurrentState(resource, out var state));
+        Assert.Equal("Running", state.Snapshot.State?.Text);
+    }
+
+    [Theory]
+    [InlineData("authserver", "authdb")]
+    [InlineData("resourceapi", "apidb")]
+    public async Task Service_reaches_its_own_database(string service, string database)
+    {
+        using var client = fixture.CreateHttpClient(service);
+
+        var report = await client.GetFromJsonAsync<JsonElement>("/health", TestContext.Current.CancellationToken);
+
+        var check = report.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == database);
+        Assert.Equal("Healthy", check.GetProperty("status").GetString());
+    }
+
+    [Theory]
+    [InlineData("authdb")]
+    [InlineData("apidb")]
+    public async Task Databases_exist_on_the_real_server(string database)
+    {
+        var connectionString = await fixture.App.GetConnectionStringAsync(database, TestContext.Current.CancellationToken);
+
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = new NpgsqlCommand("SELECT current_database(), version()", connection);
+        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        Assert.True(await reader.ReadAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal(database, reader.GetString(0));
+        Assert.StartsWith("PostgreSQL", reader.GetString(1));
+    }
+
+    [Theory]
+    [InlineData("worker")]
+    [InlineData("webclient")]
+    public async Task Service_answers_liveness_probe(string service)
+    {
+        using var client = fixture.CreateHttpClient(service);
+
+        var response = await client.GetStringAsync("/alive", TestContext.Current.CancellationToken);
+
+        Assert.Equal("Healthy", response);
+    }
+}
