@@ -1,14 +1,18 @@
-using Microsoft.EntityFrameworkCore;
-using OAuthDemo.AuthServer.Data;
+using OAuthDemo.AuthServer.Hosting;
+using OAuthDemo.AuthServer.Seeding;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.Services.AddDbContext<AuthDbContext>(o => o.UseNpgsql(builder.Configuration.GetConnectionString("authdb")));
-builder.Services.AddHealthChecks().AddDbContextCheck<AuthDbContext>("authdb");
+builder.AddAuthServer();
 
 var app = builder.Build();
 
+// Migrate, load the signing keys and seed clients, scopes and users before listening.
+await app.InitializeAuthServerAsync();
+
+app.UseAuthServer();
 app.MapDefaultEndpoints();
+app.MapAuthServerEndpoints();
 
 app.Run();

@@ -1,5 +1,33 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace OAuthDemo.AuthServer.Data;
 
-public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbContext(options);
+/// <summary>
+/// <c>authdb</c>: ASP.NET Core Identity users, OpenIddict's applications, authorizations,
+/// scopes and tokens, the token signing keys, and the Data Protection key ring. Everything a
+/// second replica of the auth server needs is here, none of it on the local disk.
+/// </summary>
+public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options)
+    : IdentityDbContext<ApplicationUser>(options), IDataProtectionKeyContext
+{
+    public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.UseOpenIddict();
+
+        builder.Entity<SigningKey>(key =>
+        {
+            key.HasKey(k => k.Id);
+            key.Property(k => k.Id).HasMaxLength(64);
+            key.Property(k => k.Use).HasMaxLength(8);
+            key.Property(k => k.Algorithm).HasMaxLength(32);
+            key.HasIndex(k => new { k.Use, k.ActivatesAt });
+        });
+    }
+}

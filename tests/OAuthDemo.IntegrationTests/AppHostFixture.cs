@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OAuthDemo.IntegrationTests;
+using OAuthDemo.IntegrationTests.Infrastructure;
 
 [assembly: AssemblyFixture(typeof(AppHostFixture))]
 
@@ -17,7 +19,16 @@ public sealed class AppHostFixture : IAsyncLifetime
 
     public static readonly string[] Resources = ["postgres", "authdb", "apidb", "authserver", "resourceapi", "worker", "webclient"];
 
+    /// <summary>A client only the tests use: confidential, implicit consent (no consent page).</summary>
+    public const string ImplicitClientId = "harness-implicit";
+    public const string ImplicitClientRedirectUri = "http://127.0.0.1:9/callback";
+
+    /// <summary>A user only the lockout test signs in as, so locking it disturbs no other test.</summary>
+    public const string LockoutUser = "carol";
+
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"oauthdemo-tests-{Guid.NewGuid():N}");
+    private readonly ConcurrentQueue<string> _authServerLog = new();
+    private readonly CancellationTokenSource _stopWatching = new();
 
     public DistributedApplication App { get; private set; } = null!;
 
@@ -35,19 +46,61 @@ public sealed class AppHostFixture : IAsyncLifetime
         (options, _) => options.DisableDashboard = true);
 
         appHost.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        appHost.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
+
+        // Extra configuration layered onto the auth server, as an operator would add it.
+        appHost.CreateResourceBuilder<ProjectResource>("authserver")
+            .WithEnvironment($"AuthServer__Users__{LockoutUser}__Password", Secrets.LockoutUserPassword)
+            .WithEnvironment($"AuthServer__Clients__{ImplicitClientId}__ClientSecret", Secrets.ImplicitClientSecret)
+            .WithEnvironment($"AuthServer__Clients__{ImplicitClientId}__ConsentType", "implicit")
+            .WithEnvironment($"AuthServer__Clients__{ImplicitClientId}__RedirectUris__0", ImplicitClientRedirectUri)
+            .WithEnvironment($"AuthServer__Clients__{ImplicitClientId}__GrantTypes__0", "authorization_code")
+            .WithEnvironment($"AuthServer__Clients__{ImplicitClientId}__GrantTypes__1", "refresh_token")
+            .WithEnvironment($"AuthServer__Clients__{ImplicitClientId}__Scopes__0", "openid")
+            .WithEnvironment($"AuthServer__Clients__{ImplicitClientId}__Scopes__1", "offline_access")
+            .WithEnvironment($"AuthServer__Clients__{ImplicitClientId}__Scopes__2", "notes.read");
 
         App = await appHost.BuildAsync();
         using var timeout = new CancellationTokenSource(StartTimeout);
         await App.StartAsync(timeout.Token);
+        _ = CollectLogsAsync("authserver", _authServerLog, _stopWatching.Token);
         foreach (var resource in Resources)
             await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
     }
 
     public HttpClient CreateHttpClient(string resource) => App.CreateHttpClient(resource);
 
+    public Uri EndpointOf(string resource) => App.GetEndpoint(resource, "http");
+
+    /// <summary>A fresh client with its own cookie jar: one browser, one session.</summary>
+    public AuthServerClient CreateAuthServerClient() => new(EndpointOf("authserver"));
+
+    /// <summary>The webclient's registered redirect URI, as the AppHost declared it.</summary>
+    public string WebClientRedirectUri => new Uri(EndpointOf("webclient"), "/signin-oidc").ToString();
+
+    public string WebClientPostLogoutRedirectUri => new Uri(EndpointOf("webclient"), "/signout-callback-oidc").ToString();
+
+    public string SpaRedirectUri => new Uri(EndpointOf("webclient"), "/spa").ToString();
+
+    /// <summary>Everything the auth server has logged so far.</summary>
+    public IReadOnlyCollection<string> AuthServerLog => _authServerLog;
+
+    private async Task CollectLogsAsync(string resource, ConcurrentQueue<string> sink, CancellationToken ct)
+    {
+        try
+        {
+            var logs = App.Services.GetRequiredService<ResourceLoggerService>();
+            var model = App.Services.GetRequiredService<DistributedApplicationModel>();
+            // Logs are kept per running instance (a DCP name with a suffix); this overload finds them.
+            await foreach (var batch in logs.WatchAsync(model.Resources.Single(r => r.Name == resource)).WithCancellation(ct))
+                foreach (var line in batch)
+                    sink.Enqueue(line.Content);
+        }
+        catch (OperationCanceledException) { }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        await _stopWatching.CancelAsync();
         if (App is not null)
         {
             await App.StopAsync();
@@ -72,6 +125,8 @@ public sealed class TestSecrets
     public string WebClientSecret { get; } = Generate();
     public string WorkerSecret { get; } = Generate();
     public string ResourceApiSecret { get; } = Generate();
+    public string LockoutUserPassword { get; } = Generate();
+    public string ImplicitClientSecret { get; } = Generate();
 
     public IEnumerable<string> AsParameterArguments() =>
     [
@@ -82,5 +137,5 @@ public sealed class TestSecrets
         $"Parameters:resource-api-secret={ResourceApiSecret}",
     ];
 
-    private static string Generate() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', 'x').Replace('/', 'y') + "-Aa1";
+    private static string Generate() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
 }

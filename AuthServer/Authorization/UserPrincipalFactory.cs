@@ -1,0 +1,63 @@
+using System.Security.Claims;
+using Microsoft.IdentityModel.Tokens;
+using OAuthDemo.AuthServer.Data;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace OAuthDemo.AuthServer.Authorization;
+
+/// <summary>Builds the principals OpenIddict turns into tokens, and decides which claim goes where.</summary>
+internal sealed class UserPrincipalFactory(IOpenIddictScopeManager scopeManager)
+{
+    /// <summary>A new principal for a user who has just authorized a client.</summary>
+    public async Task<ClaimsPrincipal> CreateForUserAsync(ApplicationUser user, IEnumerable<string> grantedScopes, DateTimeOffset? authenticatedAt, CancellationToken ct)
+    {
+        var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
+        var principal = new ClaimsPrincipal(identity);
+        principal.SetScopes(grantedScopes);
+        // The audience comes from the scopes: notes.read → resource-api, and so on.
+        principal.SetResources(await scopeManager.ListResourcesAsync(principal.GetScopes(), ct).ToListAsync(ct));
+        if (authenticatedAt is { } at)
+            identity.SetClaim(Claims.AuthenticationTime, at.ToUnixTimeSeconds());
+
+        return RefreshUserClaims(principal, user);
+    }
+
+    /// <summary>
+    /// Re-reads the user's claims into a principal from a code or refresh token. The principal is
+    /// kept (not rebuilt) so its authorization id, and so its token family, carries over.
+    /// </summary>
+    public static ClaimsPrincipal RefreshUserClaims(ClaimsPrincipal principal, ApplicationUser user)
+    {
+        principal.SetClaim(Claims.Subject, user.Id)
+                 .SetClaim(Claims.Name, user.DisplayName ?? user.UserName)
+                 .SetClaim(Claims.PreferredUsername, user.UserName)
+                 .SetClaim(Claims.Email, user.Email)
+                 .SetClaim(Claims.EmailVerified, user.Email is null ? null : user.EmailConfirmed);
+        principal.SetDestinations(GetDestinations);
+        return principal;
+    }
+
+    /// <summary>A principal for a machine client: the client is its own subject (SPEC §2).</summary>
+    public async Task<ClaimsPrincipal> CreateForClientAsync(string clientId, IEnumerable<string> grantedScopes, CancellationToken ct)
+    {
+        var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
+        identity.SetClaim(Claims.Subject, clientId);
+        var principal = new ClaimsPrincipal(identity);
+        principal.SetScopes(grantedScopes);
+        principal.SetResources(await scopeManager.ListResourcesAsync(principal.GetScopes(), ct).ToListAsync(ct));
+        principal.SetDestinations(GetDestinations);
+        return principal;
+    }
+
+    // Access tokens stay small and carry no personal data beyond sub (RFC 9068 §2.2.2 leaves the
+    // rest optional); names and email go to the ID token and userinfo, and only with their scope.
+    private static IEnumerable<string> GetDestinations(Claim claim) => claim.Type switch
+    {
+        Claims.Subject => [Destinations.AccessToken, Destinations.IdentityToken],
+        Claims.AuthenticationTime => [Destinations.IdentityToken],
+        Claims.Name or Claims.PreferredUsername when claim.Subject?.HasScope(Scopes.Profile) == true => [Destinations.IdentityToken],
+        Claims.Email or Claims.EmailVerified when claim.Subject?.HasScope(Scopes.Email) == true => [Destinations.IdentityToken],
+        _ => [],
+    };
+}

@@ -1,0 +1,67 @@
+namespace OAuthDemo.AuthServer.Configuration;
+
+/// <summary>
+/// The <c>AuthServer</c> configuration section (SPEC §2). Clients, scopes and users are
+/// dictionaries keyed by id so that configuration layers add to each other.
+/// </summary>
+public sealed class AuthServerSettings
+{
+    public const string SectionName = "AuthServer";
+
+    /// <summary>Absolute URL; when absent the issuer is taken from each request's host.</summary>
+    public string? Issuer { get; set; }
+
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>Zero: a used refresh token is dead at once (RFC 9700 §4.14.2).</summary>
+    public TimeSpan RefreshTokenReuseLeeway { get; set; } = TimeSpan.Zero;
+
+    public Dictionary<string, ScopeSettings> Scopes { get; set; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, ClientSettings> Clients { get; set; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, UserSettings> Users { get; set; } = new(StringComparer.Ordinal);
+}
+
+public sealed class ScopeSettings
+{
+    public string? DisplayName { get; set; }
+
+    /// <summary>Audiences (<c>aud</c>) of access tokens that carry this scope.</summary>
+    public List<string> Resources { get; set; } = [];
+}
+
+public sealed class ClientSettings
+{
+    /// <summary>Absent: a public client. Present: a confidential one, and it must not be empty.</summary>
+    public string? ClientSecret { get; set; }
+
+    public string? DisplayName { get; set; }
+
+    public List<string> RedirectUris { get; set; } = [];
+
+    public List<string> PostLogoutRedirectUris { get; set; } = [];
+
+    public List<string> GrantTypes { get; set; } = [];
+
+    public List<string> Scopes { get; set; } = [];
+
+    /// <summary><c>explicit</c> (default: the user is asked) or <c>implicit</c>.</summary>
+    public string? ConsentType { get; set; }
+
+    /// <summary>May call the introspection endpoint (confidential clients only).</summary>
+    public bool Introspect { get; set; }
+
+    public bool IsPublic => ClientSecret is null;
+}
+
+public sealed class UserSettings
+{
+    public string? Password { get; set; }
+
+    public string? Email { get; set; }
+
+    public string? DisplayName { get; set; }
+}

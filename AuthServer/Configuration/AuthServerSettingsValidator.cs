@@ -1,0 +1,105 @@
+using Microsoft.Extensions.Options;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace OAuthDemo.AuthServer.Configuration;
+
+/// <summary>
+/// Rejects configuration that cannot work, naming the setting, so start-up stops with a message
+/// instead of a client failing later in a way that is hard to trace.
+/// </summary>
+public sealed class AuthServerSettingsValidator : IValidateOptions<AuthServerSettings>
+{
+    /// <summary>Scopes every client may ask for without declaring them under AuthServer:Scopes.</summary>
+    public static readonly IReadOnlySet<string> StandardScopes =
+        new HashSet<string>(StringComparer.Ordinal) { Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.OfflineAccess };
+
+    public static readonly IReadOnlySet<string> SupportedGrantTypes =
+        new HashSet<string>(StringComparer.Ordinal) { GrantTypes.AuthorizationCode, GrantTypes.RefreshToken, GrantTypes.ClientCredentials };
+
+    public ValidateOptionsResult Validate(string? name, AuthServerSettings settings)
+    {
+        var errors = new List<string>();
+        const string root = AuthServerSettings.SectionName;
+
+        if (settings.Issuer is { } issuer &&
+            (!Uri.TryCreate(issuer, UriKind.Absolute, out var issuerUri) || issuerUri.Scheme is not ("http" or "https")
+             || !string.IsNullOrEmpty(issuerUri.Query) || !string.IsNullOrEmpty(issuerUri.Fragment)))
+            errors.Add($"{root}:Issuer '{issuer}' must be an absolute http(s) URL without query or fragment.");
+
+        if (settings.AccessTokenLifetime <= TimeSpan.Zero)
+            errors.Add($"{root}:AccessTokenLifetime must be positive (it is {settings.AccessTokenLifetime}).");
+        if (settings.RefreshTokenLifetime <= TimeSpan.Zero)
+            errors.Add($"{root}:RefreshTokenLifetime must be positive (it is {settings.RefreshTokenLifetime}).");
+        if (settings.RefreshTokenReuseLeeway < TimeSpan.Zero)
+            errors.Add($"{root}:RefreshTokenReuseLeeway must not be negative (it is {settings.RefreshTokenReuseLeeway}).");
+
+        foreach (var (scope, scopeSettings) in settings.Scopes)
+        {
+            if (StandardScopes.Contains(scope))
+                errors.Add($"{root}:Scopes:{scope} is a standard OpenID Connect scope and is built in; remove it.");
+            if (scopeSettings.Resources.Any(string.IsNullOrWhiteSpace))
+                errors.Add($"{root}:Scopes:{scope}:Resources has an empty entry.");
+        }
+
+        foreach (var (clientId, client) in settings.Clients)
+            ValidateClient($"{root}:Clients:{clientId}", client, settings, errors);
+
+        foreach (var (userName, user) in settings.Users)
+        {
+            if (string.IsNullOrWhiteSpace(user.Password))
+                errors.Add($"{root}:Users:{userName}:Password is missing or empty.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateClient(string key, ClientSettings client, AuthServerSettings settings, List<string> errors)
+    {
+        if (client.ClientSecret is not null && string.IsNullOrWhiteSpace(client.ClientSecret))
+            errors.Add($"{key}:ClientSecret is empty: a confidential client needs a secret (remove the key for a public client).");
+
+        for (var i = 0; i < client.GrantTypes.Count; i++)
+        {
+            var grant = client.GrantTypes[i];
+            if (grant is GrantTypes.Implicit or GrantTypes.Password)
+                errors.Add($"{key}:GrantTypes:{i} '{grant}' is not offered: the implicit and password grants are deprecated (RFC 9700 §2.1.2, §2.4).");
+            else if (!SupportedGrantTypes.Contains(grant))
+                errors.Add($"{key}:GrantTypes:{i} '{grant}' is unknown; use authorization_code, refresh_token or client_credentials.");
+        }
+
+        var grants = client.GrantTypes.ToHashSet(StringComparer.Ordinal);
+        if (client.IsPublic && grants.Contains(GrantTypes.ClientCredentials))
+            errors.Add($"{key}:GrantTypes asks for client_credentials, which needs a confidential client: set {key}:ClientSecret.");
+        if (client.IsPublic && client.Introspect)
+            errors.Add($"{key}:Introspect needs a confidential client: set {key}:ClientSecret.");
+        if (grants.Contains(GrantTypes.AuthorizationCode) && client.RedirectUris.Count == 0)
+            errors.Add($"{key}:RedirectUris is empty, but the authorization_code grant needs at least one.");
+        if (grants.Contains(GrantTypes.RefreshToken) && !grants.Contains(GrantTypes.AuthorizationCode))
+            errors.Add($"{key}:GrantTypes has refresh_token without authorization_code; nothing would issue the refresh token.");
+
+        ValidateUris($"{key}:RedirectUris", client.RedirectUris, errors);
+        ValidateUris($"{key}:PostLogoutRedirectUris", client.PostLogoutRedirectUris, errors);
+
+        for (var i = 0; i < client.Scopes.Count; i++)
+        {
+            var scope = client.Scopes[i];
+            if (!StandardScopes.Contains(scope) && !settings.Scopes.ContainsKey(scope))
+                errors.Add($"{key}:Scopes:{i} '{scope}' is not a known scope: declare {AuthServerSettings.SectionName}:Scopes:{scope} or remove it.");
+        }
+
+        if (client.ConsentType is { } consent && consent is not (ConsentTypes.Explicit or ConsentTypes.Implicit))
+            errors.Add($"{key}:ConsentType '{consent}' must be 'explicit' or 'implicit'.");
+    }
+
+    private static void ValidateUris(string key, List<string> uris, List<string> errors)
+    {
+        for (var i = 0; i < uris.Count; i++)
+        {
+            // RFC 6749 §3.1.2: the redirection endpoint URI must be absolute and must not have a fragment.
+            if (!Uri.TryCreate(uris[i], UriKind.Absolute, out var uri) || uri.IsFile)
+                errors.Add($"{key}:{i} '{uris[i]}' must be an absolute URI (RFC 6749 §3.1.2).");
+            else if (!string.IsNullOrEmpty(uri.Fragment) || uris[i].Contains('#'))
+                errors.Add($"{key}:{i} '{uris[i]}' must not contain a fragment (RFC 6749 §3.1.2).");
+        }
+    }
+}

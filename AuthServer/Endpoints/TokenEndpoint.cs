@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using OAuthDemo.AuthServer.Authorization;
+using OAuthDemo.AuthServer.Data;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace OAuthDemo.AuthServer.Endpoints;
+
+/// <summary>
+/// The token endpoint after OpenIddict has authenticated the client and validated the grant
+/// (code + PKCE verifier, refresh token rotation and reuse, client permissions and scopes).
+/// </summary>
+internal static class TokenEndpoint
+{
+    public static IEndpointRouteBuilder MapTokenEndpoint(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/connect/token", ExchangeAsync).DisableAntiforgery().ExcludeFromDescription();
+        return app;
+    }
+
+    private static async Task<IResult> ExchangeAsync(
+        HttpContext http, UserPrincipalFactory principals, UserManager<ApplicationUser> users, SignInManager<ApplicationUser> signIn)
+    {
+        var request = http.GetOpenIddictServerRequest()
+            ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
+
+        if (request.IsClientCredentialsGrantType())
+        {
+            // OpenIddict has checked the secret and that every requested scope is allowed for this client.
+            var principal = await principals.CreateForClientAsync(request.ClientId!, request.GetScopes(), http.RequestAborted);
+            return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        }
+
+        if (request.IsAuthorizationCodeGrantType() || request.IsRefreshTokenGrantType())
+        {
+            var stored = (await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal
+                ?? throw new InvalidOperationException("The code or refresh token principal cannot be retrieved.");
+
+            // The grant may outlive the account or its right to sign in: check again on every use.
+            var user = await users.FindByIdAsync(stored.GetClaim(Claims.Subject) ?? "");
+            if (user is null)
+                return OpenIddictErrors.Forbid(Errors.InvalidGrant, "The user of this grant no longer exists.");
+            if (!await signIn.CanSignInAsync(user) || await users.IsLockedOutAsync(user))
+                return OpenIddictErrors.Forbid(Errors.InvalidGrant, "The user is no longer allowed to sign in.");
+
+            var principal = UserPrincipalFactory.RefreshUserClaims(stored, user);
+            return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        }
+
+        return OpenIddictErrors.Forbid(Errors.UnsupportedGrantType, "The grant type is not supported.");
+    }
+}

@@ -1,0 +1,46 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using OAuthDemo.AuthServer.Configuration;
+using OAuthDemo.AuthServer.Data;
+using OAuthDemo.AuthServer.Keys;
+
+namespace OAuthDemo.AuthServer.Seeding;
+
+internal static class AuthServerInitializer
+{
+    // Any constant works: it only has to be the same for every replica.
+    private const long SeedLockKey = 0x0A_07_D3_30;
+
+    /// <summary>
+    /// Runs before the server listens, so it reports healthy only once the schema is migrated,
+    /// clients, scopes and users are seeded, and the token keys are loaded.
+    /// </summary>
+    public static async Task InitializeAuthServerAsync(this WebApplication app, CancellationToken ct = default)
+    {
+        // Bad configuration stops here, with the setting named, before anything is written.
+        _ = app.Services.GetRequiredService<IOptions<AuthServerSettings>>().Value;
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var db = services.GetRequiredService<AuthDbContext>();
+
+        // EF Core takes its own lock, so replicas starting together migrate once.
+        await db.Database.MigrateAsync(ct);
+
+        // One replica at a time creates keys and seeds, so two never create the same client twice.
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({SeedLockKey})", ct);
+            await services.GetRequiredService<TokenKeyStore>().LoadIntoAsync(app.Services.GetRequiredService<TokenKeyRing>(), ct);
+            await services.GetRequiredService<ScopeSeeder>().SeedAsync(ct);
+            await services.GetRequiredService<ClientSeeder>().SeedAsync(ct);
+            await services.GetRequiredService<UserSeeder>().SeedAsync(ct);
+        }
+        finally
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({SeedLockKey})", CancellationToken.None);
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using OAuthDemo.IntegrationTests.Infrastructure;
+
+namespace OAuthDemo.IntegrationTests.AuthServer;
+
+public class RefreshTokenTests(AppHostFixture fixture)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private async Task<(CodeFlowClient Client, TokenResponse Tokens)> SignInAsync(AuthServerClient server)
+    {
+        var client = Flows.ImplicitConsentClient(fixture, server);
+        var (tokens, _) = await Flows.SignInAsync(fixture, server, client, "openid offline_access notes.read", Ct);
+        Assert.NotNull(tokens.RefreshToken);
+        return (client, tokens);
+    }
+
+    [Fact]
+    public async Task Every_refresh_rotates_the_refresh_token()
+    {
+        using var server = fixture.CreateAuthServerClient();
+        var (client, tokens) = await SignInAsync(server);
+
+        var first = await client.RefreshAsync(tokens.RefreshToken!, Ct);
+        var second = await client.RefreshAsync(first.RefreshToken!, Ct);
+
+        Assert.NotNull(first.AccessToken);
+        Assert.NotNull(second.AccessToken);
+        Assert.NotEqual(tokens.RefreshToken, first.RefreshToken);
+        Assert.NotEqual(first.RefreshToken, second.RefreshToken);
+        var access = await server.ValidateJwtAsync(second.AccessToken!, "resource-api", "at+jwt", Ct);
+        Assert.True(access.IsValid, access.Exception?.Message);
+    }
+
+    [Fact]
+    public async Task Replaying_a_used_refresh_token_fails_and_revokes_the_whole_family()
+    {
+        using var server = fixture.CreateAuthServerClient();
+        var (client, tokens) = await SignInAsync(server);
+        var rotated = await client.RefreshAsync(tokens.RefreshToken!, Ct);
+        Assert.NotNull(rotated.RefreshToken);
+
+        // An attacker (or a confused client) presents the old token again.
+        var replay = await client.RefreshAsync(tokens.RefreshToken!, Ct);
+        // The legitimate holder's newest token is now dead too (RFC 9700 §4.14.2).
+        var newest = await client.RefreshAsync(rotated.RefreshToken!, Ct);
+
+        Assert.Equal("invalid_grant", replay.Error);
+        Assert.Null(replay.AccessToken);
+        Assert.Equal("invalid_grant", newest.Error);
+        Assert.Null(newest.AccessToken);
+    }
+
+    [Fact]
+    public async Task A_replay_in_one_sign_in_leaves_another_sign_in_alone()
+    {
+        using var server = fixture.CreateAuthServerClient();
+        var (client, victim) = await SignInAsync(server);
+        using var otherBrowser = fixture.CreateAuthServerClient();
+        var (otherClient, other) = await SignInAsync(otherBrowser);
+
+        await client.RefreshAsync(victim.RefreshToken!, Ct);
+        await client.RefreshAsync(victim.RefreshToken!, Ct); // replay: revokes that family only
+
+        var stillFine = await otherClient.RefreshAsync(other.RefreshToken!, Ct);
+        Assert.NotNull(stillFine.AccessToken);
+    }
+
+    [Fact]
+    public async Task A_refresh_token_belongs_to_its_client()
+    {
+        using var server = fixture.CreateAuthServerClient();
+        var (_, tokens) = await SignInAsync(server);
+        var thief = Flows.WebClient(fixture, server);
+
+        var response = await thief.RefreshAsync(tokens.RefreshToken!, Ct);
+
+        Assert.Equal("invalid_grant", response.Error);
+    }
+}

@@ -1,0 +1,46 @@
+using OAuthDemo.IntegrationTests.Infrastructure;
+
+namespace OAuthDemo.IntegrationTests.AuthServer;
+
+public class TokenEventLogTests(AppHostFixture fixture)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private async Task<string?> WaitForLogAsync(Func<string, bool> match)
+    {
+        for (var i = 0; i < 50; i++)
+        {
+            if (fixture.AuthServerLog.FirstOrDefault(match) is { } line)
+                return line;
+            await Task.Delay(200, Ct);
+        }
+        return null;
+    }
+
+    [Fact]
+    public async Task Issued_refreshed_and_rejected_tokens_are_logged_by_id_never_by_value()
+    {
+        using var server = fixture.CreateAuthServerClient();
+        var client = Flows.ImplicitConsentClient(fixture, server);
+        var (tokens, _) = await Flows.SignInAsync(fixture, server, client, "openid offline_access notes.read", Ct);
+        var refreshed = await client.RefreshAsync(tokens.RefreshToken!, Ct);
+        var rejected = await client.RefreshAsync(tokens.RefreshToken!, Ct);
+        Assert.Equal("invalid_grant", rejected.Error);
+
+        var issued = await WaitForLogAsync(l => l.Contains("Token issued: access_token") && l.Contains(AppHostFixture.ImplicitClientId));
+        var rotated = await WaitForLogAsync(l => l.Contains("Token refreshed: refresh_token") && l.Contains(AppHostFixture.ImplicitClientId));
+        var refused = await WaitForLogAsync(l => l.Contains("Request rejected at the Token endpoint: invalid_grant") && l.Contains(AppHostFixture.ImplicitClientId));
+
+        Assert.True(issued is not null, $"{fixture.AuthServerLog.Count} lines, e.g.:\n{string.Join('\n', fixture.AuthServerLog.Where(l => l.Contains("Token") || l.Contains("oken")).TakeLast(15))}");
+        Assert.Matches("token id [0-9a-f-]{36}", issued);
+        Assert.NotNull(rotated);
+        Assert.NotNull(refused);
+
+        // Wait a moment for the last lines, then make sure no token value ever reached the log.
+        await Task.Delay(500, Ct);
+        var secrets = new[] { tokens.AccessToken!, tokens.RefreshToken!, tokens.IdToken!, refreshed.AccessToken!, refreshed.RefreshToken!, fixture.Secrets.AlicePassword };
+        foreach (var line in fixture.AuthServerLog)
+            foreach (var secret in secrets)
+                Assert.DoesNotContain(secret, line);
+    }
+}

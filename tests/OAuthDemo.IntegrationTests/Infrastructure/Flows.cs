@@ -1,0 +1,25 @@
+namespace OAuthDemo.IntegrationTests.Infrastructure;
+
+/// <summary>Short ways to the states many tests start from.</summary>
+public static class Flows
+{
+    public static CodeFlowClient WebClient(AppHostFixture fixture, AuthServerClient server) =>
+        new(server, "webclient", fixture.WebClientRedirectUri, fixture.Secrets.WebClientSecret);
+
+    public static CodeFlowClient ImplicitConsentClient(AppHostFixture fixture, AuthServerClient server) =>
+        new(server, AppHostFixture.ImplicitClientId, AppHostFixture.ImplicitClientRedirectUri, fixture.Secrets.ImplicitClientSecret);
+
+    public static InteractiveFlow As(this AuthServerClient server, string user, string password, string decision = "allow") =>
+        new(server) { UserName = user, Password = password, Decision = decision };
+
+    /// <summary>Signs alice in through the pages and exchanges the code: the whole front and back channel.</summary>
+    public static async Task<(TokenResponse Tokens, FlowOutcome Outcome)> SignInAsync(
+        AppHostFixture fixture, AuthServerClient server, CodeFlowClient client, string scope, CancellationToken ct)
+    {
+        var outcome = await server.As("alice", fixture.Secrets.AlicePassword).RunAsync(client.AuthorizeUrl(scope), ct);
+        Assert.True(outcome.Code is not null, $"No code: {outcome.RedirectedTo} {outcome.Status} {outcome.Html}");
+        var tokens = await client.ExchangeAsync(outcome.Code!, ct);
+        Assert.True(tokens.AccessToken is not null, $"No tokens: {tokens}");
+        return (tokens, outcome);
+    }
+}
