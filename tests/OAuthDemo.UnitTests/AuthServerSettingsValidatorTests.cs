@@ -1,0 +1,173 @@
+using OAuthDemo.AuthServer.Configuration;
+
+namespace OAuthDemo.UnitTests;
+
+public class AuthServerSettingsValidatorTests
+{
+    private static AuthServerSettings Valid() => new()
+    {
+        Issuer = "http://localhost:5100/",
+        Scopes = { ["notes.read"] = new() { Resources = ["resource-api"] } },
+        Clients =
+        {
+            ["webclient"] = new()
+            {
+                ClientSecret = "s3cret",
+                RedirectUris = ["http://localhost:5300/signin-oidc"],
+                PostLogoutRedirectUris = ["http://localhost:5300/signout-callback-oidc"],
+                GrantTypes = ["authorization_code", "refresh_token"],
+                Scopes = ["openid", "profile", "offline_access", "notes.read"],
+                ConsentType = "explicit",
+            },
+            ["spa"] = new() { RedirectUris = ["http://localhost:5300/spa"], GrantTypes = ["authorization_code"], Scopes = ["openid"] },
+            ["worker"] = new() { ClientSecret = "s3cret", GrantTypes = ["client_credentials"], Scopes = ["notes.read"] },
+            ["resource-api"] = new() { ClientSecret = "s3cret", Introspect = true },
+        },
+        Users = { ["alice"] = new() { Password = "correct horse battery staple" } },
+    };
+
+    private static IReadOnlyList<string> Errors(AuthServerSettings settings) =>
+        new AuthServerSettingsValidator().Validate(null, settings).Failures?.ToList() ?? [];
+
+    [Fact]
+    public void The_sample_configuration_is_valid()
+    {
+        Assert.Empty(Errors(Valid()));
+    }
+
+    [Fact]
+    public void A_public_client_asking_for_client_credentials_is_refused()
+    {
+        var settings = Valid();
+        settings.Clients["spa"].GrantTypes.Add("client_credentials");
+
+        var error = Assert.Single(Errors(settings));
+
+        Assert.Contains("AuthServer:Clients:spa:GrantTypes", error);
+        Assert.Contains("AuthServer:Clients:spa:ClientSecret", error);
+    }
+
+    [Theory]
+    [InlineData("/signin-oidc", "must be an absolute URI")]
+    [InlineData("signin-oidc", "must be an absolute URI")]
+    [InlineData("http://localhost:5300/cb#frag", "must not contain a fragment")]
+    [InlineData("http://localhost:5300/cb#", "must not contain a fragment")]
+    public void A_relative_or_fragment_redirect_uri_is_refused(string uri, string reason)
+    {
+        var settings = Valid();
+        settings.Clients["webclient"].RedirectUris.Add(uri);
+
+        var error = Assert.Single(Errors(settings));
+
+        Assert.Contains($"AuthServer:Clients:webclient:RedirectUris:1 '{uri}'", error);
+        Assert.Contains(reason, error);
+    }
+
+    [Fact]
+    public void A_relative_post_logout_redirect_uri_is_refused()
+    {
+        var settings = Valid();
+        settings.Clients["webclient"].PostLogoutRedirectUris[0] = "/signed-out";
+
+        Assert.Contains("AuthServer:Clients:webclient:PostLogoutRedirectUris:0", Assert.Single(Errors(settings)));
+    }
+
+    [Fact]
+    public void An_unknown_scope_is_refused_with_its_position()
+    {
+        var settings = Valid();
+        settings.Clients["worker"].Scopes.Add("stats.read");
+
+        var error = Assert.Single(Errors(settings));
+
+        Assert.Contains("AuthServer:Clients:worker:Scopes:1 'stats.read' is not a known scope", error);
+        Assert.Contains("AuthServer:Scopes:stats.read", error);
+    }
+
+    [Fact]
+    public void A_confidential_client_with_an_empty_secret_is_refused()
+    {
+        var settings = Valid();
+        settings.Clients["worker"].ClientSecret = "";
+
+        Assert.Contains("AuthServer:Clients:worker:ClientSecret is empty", Assert.Single(Errors(settings)));
+    }
+
+    [Fact]
+    public void Introspection_needs_a_confidential_client()
+    {
+        var settings = Valid();
+        settings.Clients["spa"].Introspect = true;
+
+        Assert.Contains("AuthServer:Clients:spa:Introspect needs a confidential client", Assert.Single(Errors(settings)));
+    }
+
+    [Theory]
+    [InlineData("implicit")]
+    [InlineData("password")]
+    public void Deprecated_grants_are_refused(string grant)
+    {
+        var settings = Valid();
+        settings.Clients["webclient"].GrantTypes.Add(grant);
+
+        var error = Assert.Single(Errors(settings));
+
+        Assert.Contains($"AuthServer:Clients:webclient:GrantTypes:2 '{grant}'", error);
+        Assert.Contains("RFC 9700", error);
+    }
+
+    [Fact]
+    public void The_code_grant_needs_a_redirect_uri()
+    {
+        var settings = Valid();
+        settings.Clients["spa"].RedirectUris.Clear();
+
+        Assert.Contains("AuthServer:Clients:spa:RedirectUris is empty", Assert.Single(Errors(settings)));
+    }
+
+    [Theory]
+    [InlineData("localhost:5100")]
+    [InlineData("/relative")]
+    [InlineData("ftp://localhost/")]
+    [InlineData("http://localhost:5100/?x=1")]
+    public void A_bad_issuer_is_refused(string issuer)
+    {
+        var settings = Valid();
+        settings.Issuer = issuer;
+
+        Assert.Contains("AuthServer:Issuer", Assert.Single(Errors(settings)));
+    }
+
+    [Fact]
+    public void A_user_without_a_password_is_refused()
+    {
+        var settings = Valid();
+        settings.Users["bob"] = new() { Email = "bob@example.com" };
+
+        Assert.Contains("AuthServer:Users:bob:Password", Assert.Single(Errors(settings)));
+    }
+
+    [Fact]
+    public void Negative_reuse_leeway_and_zero_lifetimes_are_refused()
+    {
+        var settings = Valid();
+        settings.AccessTokenLifetime = TimeSpan.Zero;
+        settings.RefreshTokenReuseLeeway = TimeSpan.FromSeconds(-1);
+
+        var errors = Errors(settings);
+
+        Assert.Contains(errors, e => e.Contains("AuthServer:AccessTokenLifetime"));
+        Assert.Contains(errors, e => e.Contains("AuthServer:RefreshTokenReuseLeeway"));
+    }
+
+    [Fact]
+    public void Every_error_is_reported_at_once()
+    {
+        var settings = Valid();
+        settings.Clients["spa"].GrantTypes.Add("client_credentials");
+        settings.Clients["webclient"].RedirectUris.Add("/relative");
+        settings.Clients["worker"].ClientSecret = " ";
+
+        Assert.Equal(3, Errors(settings).Count);
+    }
+}

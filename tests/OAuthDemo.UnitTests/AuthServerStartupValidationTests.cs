@@ -1,0 +1,79 @@
+using System.Diagnostics;
+
+namespace OAuthDemo.UnitTests;
+
+/// <summary>
+/// Starts the real AuthServer process with configuration that cannot work and checks that it
+/// stops by itself, naming the setting, before it touches any database.
+/// </summary>
+public class AuthServerStartupValidationTests
+{
+    private static async Task<(int ExitCode, string Output)> RunAuthServerAsync(Dictionary<string, string> environment)
+    {
+        var assembly = Path.Combine(AppContext.BaseDirectory, "AuthServer.dll");
+        var info = new ProcessStartInfo("dotnet", [assembly])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        info.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        // Nothing listens here: validation must stop the start before a connection is tried.
+        info.Environment["ConnectionStrings__authdb"] = "Host=127.0.0.1;Port=1;Database=authdb;Username=nobody;Timeout=1";
+        foreach (var (key, value) in environment)
+            info.Environment[key] = value;
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    [Fact]
+    public async Task A_public_client_with_client_credentials_stops_the_start_naming_the_setting()
+    {
+        var (exitCode, output) = await RunAuthServerAsync(new()
+        {
+            ["AuthServer__Clients__harness-public__GrantTypes__0"] = "client_credentials",
+        });
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("AuthServer:Clients:harness-public:GrantTypes asks for client_credentials", output);
+        Assert.DoesNotContain("Npgsql", output); // stopped before any database work
+    }
+
+    [Fact]
+    public async Task A_relative_redirect_uri_stops_the_start_naming_the_setting()
+    {
+        var (exitCode, output) = await RunAuthServerAsync(new()
+        {
+            ["AuthServer__Clients__harness-web__ClientSecret"] = "s3cret",
+            ["AuthServer__Clients__harness-web__GrantTypes__0"] = "authorization_code",
+            ["AuthServer__Clients__harness-web__RedirectUris__0"] = "/callback",
+        });
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("AuthServer:Clients:harness-web:RedirectUris:0 '/callback' must be an absolute URI", output);
+    }
+
+    [Fact]
+    public async Task A_missing_connection_string_names_the_setting()
+    {
+        var (exitCode, output) = await RunAuthServerAsync(new() { ["ConnectionStrings__authdb"] = "" });
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("ConnectionStrings:authdb is not set", output);
+    }
+}
