@@ -9,21 +9,21 @@ var db = builder.AddDemoPostgres();
 // Secrets and passwords are generated parameters: never committed, visible in the dashboard.
 var secrets = builder.AddDemoSecrets();
 
-var webClient = builder.AddProject<Projects.WebClient>("webclient");
+var webClient = builder.AddServiceProject<Projects.WebClient>("webclient");
 
-var authServer = builder.AddProject<Projects.AuthServer>("authserver")
+var authServer = builder.AddServiceProject<Projects.AuthServer>("authserver")
     .WithReference(db.AuthDb).WaitFor(db.AuthDb)
     .WithIssuerFromOwnEndpoint()
     .WithDemoClientsAndUsers(webClient, secrets)
     .WithHttpHealthCheck("/health");
 
-var resourceApi = builder.AddProject<Projects.ResourceApi>("resourceapi")
+var resourceApi = builder.AddServiceProject<Projects.ResourceApi>("resourceapi")
     .WithReference(db.ApiDb).WaitFor(db.ApiDb)
     .WithReference(authServer).WaitFor(authServer)
     .WithEnvironment("Authentication__ClientSecret", secrets.ResourceApiSecret)
     .WithHttpHealthCheck("/health");
 
-builder.AddProject<Projects.Worker>("worker")
+builder.AddServiceProject<Projects.Worker>("worker")
     .WithReference(authServer).WaitFor(authServer)
     .WithReference(resourceApi).WaitFor(resourceApi)
     .WithEnvironment("Worker__ClientSecret", secrets.WorkerSecret)
