@@ -20,7 +20,6 @@ var authServer = builder.AddServiceProject<Projects.AuthServer>("authserver")
 var resourceApi = builder.AddServiceProject<Projects.ResourceApi>("resourceapi")
     .WithReference(db.ApiDb).WaitFor(db.ApiDb)
     .WithReference(authServer).WaitFor(authServer)
-    .WithEnvironment("Authentication__ClientSecret", secrets.ResourceApiSecret)
     .WithHttpHealthCheck("/health");
 
 builder.AddServiceProject<Projects.Worker>("worker")

@@ -54,6 +54,9 @@ public sealed class ClientSettings
     /// <summary>May call the introspection endpoint (confidential clients only).</summary>
     public bool Introspect { get; set; }
 
+    /// <summary>Overrides AuthServer:AccessTokenLifetime for this client's access tokens.</summary>
+    public TimeSpan? AccessTokenLifetime { get; set; }
+
     public bool IsPublic => ClientSecret is null;
 }
 

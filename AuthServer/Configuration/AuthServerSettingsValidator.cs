@@ -87,6 +87,9 @@ public sealed class AuthServerSettingsValidator : IValidateOptions<AuthServerSet
                 errors.Add($"{key}:Scopes:{i} '{scope}' is not a known scope: declare {AuthServerSettings.SectionName}:Scopes:{scope} or remove it.");
         }
 
+        if (client.AccessTokenLifetime is { } lifetime && lifetime <= TimeSpan.Zero)
+            errors.Add($"{key}:AccessTokenLifetime must be positive (it is {lifetime}).");
+
         if (client.ConsentType is { } consent && consent is not (ConsentTypes.Explicit or ConsentTypes.Implicit))
             errors.Add($"{key}:ConsentType '{consent}' must be 'explicit' or 'implicit'.");
     }

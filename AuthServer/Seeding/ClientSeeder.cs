@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 using OAuthDemo.AuthServer.Configuration;
 using OpenIddict.Abstractions;
@@ -67,6 +68,9 @@ internal sealed class ClientSeeder(IOpenIddictApplicationManager applications, I
             descriptor.Permissions.Add(Permissions.Endpoints.EndSession);
         if (client.Introspect)
             descriptor.Permissions.Add(Permissions.Endpoints.Introspection);
+
+        if (client.AccessTokenLifetime is { } lifetime)
+            descriptor.Settings[Settings.TokenLifetimes.AccessToken] = lifetime.ToString("c", CultureInfo.InvariantCulture);
 
         foreach (var scope in client.Scopes.Where(s => s != Scopes.OpenId))
             descriptor.Permissions.Add(Permissions.Prefixes.Scope + scope);

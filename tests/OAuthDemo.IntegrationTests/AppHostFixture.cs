@@ -26,8 +26,25 @@ public sealed class AppHostFixture : IAsyncLifetime
     /// <summary>A user only the lockout test signs in as, so locking it disturbs no other test.</summary>
     public const string LockoutUser = "carol";
 
+    /// <summary>
+    /// The tests' own machine client (stats.read): tokens tests fetch never mix with the worker's,
+    /// whose token requests a test counts.
+    /// </summary>
+    public const string MachineClientId = "harness-m2m";
+
+    /// <summary>A machine client whose access tokens live two seconds, for expiry tests.</summary>
+    public const string ShortLivedClientId = "harness-short";
+
+    /// <summary>A scope whose tokens are for another API (audience other-api).</summary>
+    public const string OtherApiScope = "other.read";
+
+    /// <summary>The worker polls often and its tokens are short, so caching is visible within a test.</summary>
+    public static readonly TimeSpan WorkerInterval = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan WorkerTokenLifetime = TimeSpan.FromSeconds(20);
+
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"oauthdemo-tests-{Guid.NewGuid():N}");
     private readonly ConcurrentQueue<string> _authServerLog = new();
+    private readonly ConcurrentQueue<string> _workerLog = new();
     private readonly CancellationTokenSource _stopWatching = new();
 
     public DistributedApplication App { get; private set; } = null!;
@@ -57,12 +74,42 @@ public sealed class AppHostFixture : IAsyncLifetime
             .WithEnvironment($"AuthServer__Clients__{ImplicitClientId}__GrantTypes__1", "refresh_token")
             .WithEnvironment($"AuthServer__Clients__{ImplicitClientId}__Scopes__0", "openid")
             .WithEnvironment($"AuthServer__Clients__{ImplicitClientId}__Scopes__1", "offline_access")
-            .WithEnvironment($"AuthServer__Clients__{ImplicitClientId}__Scopes__2", "notes.read");
+            .WithEnvironment($"AuthServer__Clients__{ImplicitClientId}__Scopes__2", "notes.read")
+            .WithEnvironment($"AuthServer__Clients__{ImplicitClientId}__Scopes__3", "notes.write")
+            .WithEnvironment($"AuthServer__Clients__{ImplicitClientId}__Scopes__4", "profile")
+            .WithEnvironment($"AuthServer__Scopes__{OtherApiScope}__Resources__0", "other-api")
+            .WithEnvironment($"AuthServer__Clients__{MachineClientId}__ClientSecret", Secrets.MachineClientSecret)
+            .WithEnvironment($"AuthServer__Clients__{MachineClientId}__GrantTypes__0", "client_credentials")
+            .WithEnvironment($"AuthServer__Clients__{MachineClientId}__Scopes__0", "stats.read")
+            .WithEnvironment($"AuthServer__Clients__{ShortLivedClientId}__ClientSecret", Secrets.ShortLivedClientSecret)
+            .WithEnvironment($"AuthServer__Clients__{ShortLivedClientId}__GrantTypes__0", "client_credentials")
+            .WithEnvironment($"AuthServer__Clients__{ShortLivedClientId}__Scopes__0", "stats.read")
+            .WithEnvironment($"AuthServer__Clients__{ShortLivedClientId}__Scopes__1", OtherApiScope)
+            .WithEnvironment($"AuthServer__Clients__{ShortLivedClientId}__AccessTokenLifetime", "00:00:02")
+            .WithEnvironment("AuthServer__Clients__worker__AccessTokenLifetime", WorkerTokenLifetime.ToString("c"));
+
+        // A small clock skew, so a two-second token is expired a few seconds later.
+        appHost.CreateResourceBuilder<ProjectResource>("resourceapi")
+            .WithEnvironment("Authentication__ClockSkew", "00:00:01");
+        appHost.CreateResourceBuilder<ProjectResource>("worker")
+            .WithEnvironment("Worker__Interval", WorkerInterval.ToString("c"));
+
+        // No dashboard here, so nothing receives telemetry: without this, each service's OTLP
+        // exporter retries a dead endpoint on shutdown for ~11 s, longer than DCP waits to stop it.
+        foreach (var project in appHost.Resources.OfType<ProjectResource>())
+        {
+            appHost.CreateResourceBuilder(project).WithEnvironment(context =>
+            {
+                foreach (var key in context.EnvironmentVariables.Keys.Where(k => k.StartsWith("OTEL_EXPORTER_OTLP_", StringComparison.Ordinal)).ToList())
+                    context.EnvironmentVariables.Remove(key);
+            });
+        }
 
         App = await appHost.BuildAsync();
         using var timeout = new CancellationTokenSource(StartTimeout);
         await App.StartAsync(timeout.Token);
         _ = CollectLogsAsync("authserver", _authServerLog, _stopWatching.Token);
+        _ = CollectLogsAsync("worker", _workerLog, _stopWatching.Token);
         foreach (var resource in Resources)
             await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
     }
@@ -81,8 +128,13 @@ public sealed class AppHostFixture : IAsyncLifetime
 
     public string SpaRedirectUri => new Uri(EndpointOf("webclient"), "/spa").ToString();
 
+    public HttpClient CreateApiClient() => new() { BaseAddress = EndpointOf("resourceapi"), Timeout = TimeSpan.FromSeconds(30) };
+
     /// <summary>Everything the auth server has logged so far.</summary>
     public IReadOnlyCollection<string> AuthServerLog => _authServerLog;
+
+    /// <summary>Everything the worker has logged so far.</summary>
+    public IReadOnlyCollection<string> WorkerLog => _workerLog;
 
     private async Task CollectLogsAsync(string resource, ConcurrentQueue<string> sink, CancellationToken ct)
     {
@@ -127,6 +179,8 @@ public sealed class TestSecrets
     public string ResourceApiSecret { get; } = Generate();
     public string LockoutUserPassword { get; } = Generate();
     public string ImplicitClientSecret { get; } = Generate();
+    public string ShortLivedClientSecret { get; } = Generate();
+    public string MachineClientSecret { get; } = Generate();
 
     public IEnumerable<string> AsParameterArguments() =>
     [

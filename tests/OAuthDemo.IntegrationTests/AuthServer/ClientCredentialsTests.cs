@@ -15,7 +15,7 @@ public class ClientCredentialsTests(AppHostFixture fixture)
     {
         using var server = fixture.CreateAuthServerClient();
 
-        var response = await server.TokenAsync([P("grant_type", "client_credentials"), P("scope", "stats.read")], ("worker", fixture.Secrets.WorkerSecret), Ct);
+        var response = await server.TokenAsync([P("grant_type", "client_credentials"), P("scope", "stats.read")], (AppHostFixture.MachineClientId, fixture.Secrets.MachineClientSecret), Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
         Assert.Equal("Bearer", response.Get("token_type"));
@@ -27,8 +27,8 @@ public class ClientCredentialsTests(AppHostFixture fixture)
         Assert.Equal("at+jwt", jwt.Typ);
         Assert.Equal("RS256", jwt.Alg);
         Assert.Equal(server.Issuer, jwt.Issuer);
-        Assert.Equal("worker", jwt.Subject); // sub = client id for client credentials
-        Assert.Equal("worker", jwt.GetClaim("client_id").Value);
+        Assert.Equal(AppHostFixture.MachineClientId, jwt.Subject); // sub = client id for client credentials
+        Assert.Equal(AppHostFixture.MachineClientId, jwt.GetClaim("client_id").Value);
         Assert.Equal("stats.read", jwt.GetClaim("scope").Value);
         Assert.Equal(["resource-api"], jwt.Audiences);
         Assert.False(string.IsNullOrEmpty(jwt.Id)); // jti
@@ -43,7 +43,7 @@ public class ClientCredentialsTests(AppHostFixture fixture)
         using var server = fixture.CreateAuthServerClient();
 
         var response = await server.TokenAsync(
-            [P("grant_type", "client_credentials"), P("client_id", "worker"), P("client_secret", fixture.Secrets.WorkerSecret), P("scope", "stats.read")], null, Ct);
+            [P("grant_type", "client_credentials"), P("client_id", AppHostFixture.MachineClientId), P("client_secret", fixture.Secrets.MachineClientSecret), P("scope", "stats.read")], null, Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
         Assert.NotNull(response.AccessToken);
@@ -54,7 +54,7 @@ public class ClientCredentialsTests(AppHostFixture fixture)
     {
         using var server = fixture.CreateAuthServerClient();
 
-        var response = await server.TokenAsync([P("grant_type", "client_credentials"), P("scope", "stats.read")], ("worker", "not-the-secret"), Ct);
+        var response = await server.TokenAsync([P("grant_type", "client_credentials"), P("scope", "stats.read")], (AppHostFixture.MachineClientId, "not-the-secret"), Ct);
 
         Assert.Equal("invalid_client", response.Error);
         Assert.Null(response.AccessToken);
@@ -75,7 +75,7 @@ public class ClientCredentialsTests(AppHostFixture fixture)
     {
         using var server = fixture.CreateAuthServerClient();
 
-        var response = await server.TokenAsync([P("grant_type", "client_credentials"), P("scope", "notes.read")], ("worker", fixture.Secrets.WorkerSecret), Ct);
+        var response = await server.TokenAsync([P("grant_type", "client_credentials"), P("scope", "notes.read")], (AppHostFixture.MachineClientId, fixture.Secrets.MachineClientSecret), Ct);
 
         Assert.Equal("invalid_scope", response.Error);
         Assert.Null(response.AccessToken);
@@ -86,7 +86,7 @@ public class ClientCredentialsTests(AppHostFixture fixture)
     {
         using var server = fixture.CreateAuthServerClient();
 
-        var response = await server.TokenAsync([P("grant_type", "client_credentials"), P("scope", "admin.everything")], ("worker", fixture.Secrets.WorkerSecret), Ct);
+        var response = await server.TokenAsync([P("grant_type", "client_credentials"), P("scope", "admin.everything")], (AppHostFixture.MachineClientId, fixture.Secrets.MachineClientSecret), Ct);
 
         Assert.Equal("invalid_scope", response.Error);
     }

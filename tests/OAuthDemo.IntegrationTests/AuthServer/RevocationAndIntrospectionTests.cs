@@ -21,7 +21,7 @@ public class RevocationAndIntrospectionTests(AppHostFixture fixture)
     }
 
     private async Task<string> WorkerTokenAsync(AuthServerClient server) =>
-        (await server.TokenAsync([P("grant_type", "client_credentials"), P("scope", "stats.read")], ("worker", fixture.Secrets.WorkerSecret), Ct)).AccessToken!;
+        (await server.TokenAsync([P("grant_type", "client_credentials"), P("scope", "stats.read")], (AppHostFixture.MachineClientId, fixture.Secrets.MachineClientSecret), Ct)).AccessToken!;
 
     [Fact]
     public async Task The_api_client_sees_an_access_token_for_its_audience_as_active()
@@ -32,8 +32,8 @@ public class RevocationAndIntrospectionTests(AppHostFixture fixture)
         var response = await IntrospectAsync(server, token, ResourceApi);
 
         Assert.True(Active(response), response.ToString());
-        Assert.Equal("worker", response.Get("sub"));
-        Assert.Equal("worker", response.Get("client_id"));
+        Assert.Equal(AppHostFixture.MachineClientId, response.Get("sub"));
+        Assert.Equal(AppHostFixture.MachineClientId, response.Get("client_id"));
         Assert.Equal("stats.read", response.Scope);
         Assert.Equal(server.Issuer, response.Get("iss"));
     }
@@ -62,7 +62,7 @@ public class RevocationAndIntrospectionTests(AppHostFixture fixture)
         using var server = fixture.CreateAuthServerClient();
         var token = await WorkerTokenAsync(server);
 
-        var response = await IntrospectAsync(server, token, ("worker", fixture.Secrets.WorkerSecret));
+        var response = await IntrospectAsync(server, token, (AppHostFixture.MachineClientId, fixture.Secrets.MachineClientSecret));
 
         Assert.Equal("unauthorized_client", response.Error);
     }

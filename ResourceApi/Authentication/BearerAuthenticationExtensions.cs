@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Tokens;
+
+namespace OAuthDemo.ResourceApi.Authentication;
+
+internal static class BearerAuthenticationExtensions
+{
+    /// <summary>This API's audience: access tokens for anything else are refused.</summary>
+    public const string Audience = "resource-api";
+
+    public static IHostApplicationBuilder AddBearerAuthentication(this IHostApplicationBuilder builder)
+    {
+        var config = builder.Configuration;
+        var authority = ResolveAuthority(config);
+        var clockSkew = config.GetValue("Authentication:ClockSkew", TimeSpan.FromSeconds(30));
+
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer(options =>
+            {
+                // Signing keys and issuer come from the auth server's discovery document and JWKS.
+                options.Authority = authority;
+                options.Audience = Audience;
+                options.RequireHttpsMetadata = !builder.Environment.IsDevelopment();
+                options.MapInboundClaims = false; // keep sub, client_id, scope as the token names them
+                options.IncludeErrorDetails = true; // error_description in WWW-Authenticate (RFC 6750 §3)
+
+                // A token with an unknown kid triggers a metadata refresh, at most once a minute:
+                // a new key is picked up quickly, and forged kids cannot cause a refresh storm.
+                options.RefreshOnIssuerKeyNotFound = true;
+                options.RefreshInterval = TimeSpan.FromMinutes(1);
+                options.AutomaticRefreshInterval = TimeSpan.FromHours(1);
+
+                // RFC 6750 §3: say why a token was refused, also when JwtBearer has no text for it
+                // (a malformed token, for one).
+                options.Events = new JwtBearerEvents
+                {
+                    OnChallenge = context =>
+                    {
+                        if (context.AuthenticateFailure is not null && string.IsNullOrEmpty(context.ErrorDescription))
+                            context.ErrorDescription = "The access token is malformed or could not be validated";
+                        return Task.CompletedTask;
+                    },
+                };
+
+                options.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidateIssuer = true,
+                    ValidateAudience = true,
+                    ValidAudience = Audience,
+                    ValidateLifetime = true, // exp and nbf
+                    RequireExpirationTime = true,
+                    RequireSignedTokens = true,
+                    ClockSkew = clockSkew,
+                    // RFC 8725 §3.1: an allow-list, so alg=none and HS256-with-the-public-key fail.
+                    ValidAlgorithms = [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.EcdsaSha256],
+                    // RFC 9068 §4: only access tokens; an ID token (typ JWT) is not one.
+                    ValidTypes = ["at+jwt", "application/at+jwt"],
+                    NameClaimType = "sub",
+                };
+            });
+
+        return builder;
+    }
+
+    /// <summary><c>Authentication:Authority</c> when set (standalone), else the auth server found by Aspire service discovery.</summary>
+    private static string ResolveAuthority(IConfiguration config) =>
+        config["Authentication:Authority"] is { Length: > 0 } configured ? configured
+        : config["services:authserver:https:0"] ?? config["services:authserver:http:0"]
+          ?? throw new InvalidOperationException(
+              "No auth server to trust: set Authentication:Authority (e.g. Authentication__Authority=http://localhost:5100) or run under the AppHost.");
+}

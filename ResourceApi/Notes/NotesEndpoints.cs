@@ -1,0 +1,87 @@
+using Microsoft.EntityFrameworkCore;
+using OAuthDemo.ResourceApi.Authentication;
+using OAuthDemo.ResourceApi.Data;
+
+namespace OAuthDemo.ResourceApi.Notes;
+
+public sealed record NoteDto(Guid Id, string Text, DateTimeOffset CreatedAt);
+
+public sealed record NewNote(string? Text);
+
+public sealed record MeDto(string Subject, string? ClientId, IReadOnlyCollection<string> Scopes, string Kind);
+
+public sealed record StatsDto(int Users, int Notes, DateTimeOffset? NewestNoteAt);
+
+/// <summary>The API of SPEC §3: every route needs a valid access token; most need a scope too.</summary>
+internal static class NotesEndpoints
+{
+    public static IEndpointRouteBuilder MapNotesEndpoints(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api")
+            .RequireAuthorization()
+            .AddEndpointFilter<CallerLoggingFilter>()
+            .WithTags("Notes");
+
+        api.MapGet("/me", (HttpContext http) =>
+            {
+                var caller = Caller.From(http.User);
+                return new MeDto(caller.Subject, caller.ClientId, caller.Scopes.Order().ToList(), caller.Kind);
+            })
+            .WithSummary("Who the token says is calling.");
+
+        api.MapGet("/notes", GetNotesAsync).RequireAuthorization(ApiAccessPolicies.NotesRead)
+            .WithSummary("The caller's notes, newest first.");
+
+        api.MapPost("/notes", AddNoteAsync).RequireAuthorization(ApiAccessPolicies.NotesWrite)
+            .WithSummary("Adds a note of 1 to 2000 characters.")
+            .ProducesValidationProblem();
+
+        api.MapDelete("/notes/{id:guid}", DeleteNoteAsync).RequireAuthorization(ApiAccessPolicies.NotesWrite)
+            .WithSummary("Deletes one of the caller's notes; someone else's is 404.");
+
+        api.MapGet("/stats", GetStatsAsync).RequireAuthorization(ApiAccessPolicies.StatsRead)
+            .WithSummary("Usage figures, for machine clients.");
+
+        return app;
+    }
+
+    private static async Task<List<NoteDto>> GetNotesAsync(HttpContext http, ApiDbContext db, CancellationToken ct)
+    {
+        var owner = Caller.From(http.User).Subject;
+        return await db.Notes.AsNoTracking()
+            .Where(n => n.OwnerSubject == owner)
+            .OrderByDescending(n => n.CreatedAt)
+            .Select(n => new NoteDto(n.Id, n.Text, n.CreatedAt))
+            .ToListAsync(ct);
+    }
+
+    private static async Task<IResult> AddNoteAsync(NewNote input, HttpContext http, ApiDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var text = input.Text?.Trim();
+        if (string.IsNullOrEmpty(text) || text.Length > Note.MaxTextLength)
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["text"] = [$"Text is required and must be 1 to {Note.MaxTextLength} characters (it was {text?.Length ?? 0})."],
+            });
+        }
+
+        var note = new Note { Id = Guid.CreateVersion7(), OwnerSubject = Caller.From(http.User).Subject, Text = text, CreatedAt = clock.GetUtcNow() };
+        db.Notes.Add(note);
+        await db.SaveChangesAsync(ct);
+        return Results.Created($"/api/notes/{note.Id}", new NoteDto(note.Id, note.Text, note.CreatedAt));
+    }
+
+    private static async Task<IResult> DeleteNoteAsync(Guid id, HttpContext http, ApiDbContext db, CancellationToken ct)
+    {
+        var owner = Caller.From(http.User).Subject;
+        // Filtering by owner makes someone else's note indistinguishable from a missing one.
+        var deleted = await db.Notes.Where(n => n.Id == id && n.OwnerSubject == owner).ExecuteDeleteAsync(ct);
+        return deleted == 0 ? Results.NotFound() : Results.NoContent();
+    }
+
+    private static async Task<StatsDto> GetStatsAsync(ApiDbContext db, CancellationToken ct) => new(
+        await db.Notes.Select(n => n.OwnerSubject).Distinct().CountAsync(ct),
+        await db.Notes.CountAsync(ct),
+        await db.Notes.MaxAsync(n => (DateTimeOffset?)n.CreatedAt, ct));
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Options;
+using OAuthDemo.Worker.Stats;
+using OAuthDemo.Worker.Tokens;
+
+namespace OAuthDemo.Worker;
+
+internal static class WorkerServiceExtensions
+{
+    public static IHostApplicationBuilder AddStatsWorker(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<WorkerSettings>().BindConfiguration(WorkerSettings.SectionName)
+            .Validate(s => !string.IsNullOrEmpty(s.ClientSecret), "Worker:ClientSecret is not set: the worker is a confidential client (the AppHost sets it).")
+            .Validate(s => s.Interval > TimeSpan.Zero, "Worker:Interval must be positive.")
+            .ValidateOnStart();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<PollerStatus>();
+
+        // Token requests get the standard resilience pipeline too (ServiceDefaults).
+        services.AddHttpClient(ClientCredentialsTokenProvider.HttpClientName, (sp, http) =>
+            http.BaseAddress = sp.GetRequiredService<IOptions<WorkerSettings>>().Value.Authority);
+        services.AddSingleton<ClientCredentialsTokenProvider>();
+        services.AddTransient<TokenCachingHandler>();
+
+        services.AddHttpClient<StatsClient>((sp, http) =>
+                http.BaseAddress = sp.GetRequiredService<IOptions<WorkerSettings>>().Value.ResourceApi)
+            .AddHttpMessageHandler<TokenCachingHandler>();
+
+        services.AddHostedService<StatsPoller>();
+        services.AddHealthChecks().AddCheck<StatsPollerHealthCheck>("stats-poller");
+        return builder;
+    }
+}

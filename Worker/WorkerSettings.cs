@@ -1,0 +1,25 @@
+namespace OAuthDemo.Worker;
+
+/// <summary>The <c>Worker</c> configuration section.</summary>
+public sealed class WorkerSettings
+{
+    public const string SectionName = "Worker";
+
+    /// <summary>How often <c>GET /api/stats</c> is called.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(30);
+
+    public string ClientId { get; set; } = "worker";
+
+    public string? ClientSecret { get; set; }
+
+    public string Scope { get; set; } = "stats.read";
+
+    /// <summary>The auth server; by default found through Aspire service discovery.</summary>
+    public Uri Authority { get; set; } = new("https+http://authserver");
+
+    /// <summary>The resource API; by default found through Aspire service discovery.</summary>
+    public Uri ResourceApi { get; set; } = new("https+http://resourceapi");
+
+    /// <summary>Consecutive failed calls after which the health check reports unhealthy.</summary>
+    public int UnhealthyAfterFailures { get; set; } = 3;
+}
