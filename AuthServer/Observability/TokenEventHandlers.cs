@@ -15,8 +15,18 @@ internal static class TokenEventHandlerRegistration
             .SetOrder(OpenIddictServerHandlers.AttachSignInParameters.Descriptor.Order + 1_000).SetType(OpenIddictServerHandlerType.Custom))
         .AddEventHandler<HandleRevocationRequestContext>(h => h.UseSingletonHandler<TokenEventHandlers>()
             .SetOrder(int.MaxValue - 1_000).SetType(OpenIddictServerHandlerType.Custom))
-        .AddEventHandler<ProcessErrorContext>(h => h.UseSingletonHandler<TokenEventHandlers>()
-            .SetOrder(OpenIddictServerHandlers.AttachErrorParameters.Descriptor.Order + 1_000).SetType(OpenIddictServerHandlerType.Custom));
+        .AddRejectionLogging<ApplyAuthorizationResponseContext>()
+        .AddRejectionLogging<ApplyTokenResponseContext>()
+        .AddRejectionLogging<ApplyIntrospectionResponseContext>()
+        .AddRejectionLogging<ApplyRevocationResponseContext>()
+        .AddRejectionLogging<ApplyUserInfoResponseContext>()
+        .AddRejectionLogging<ApplyEndSessionResponseContext>();
+
+    // Errors are logged as they go on the wire: after OpenIddict normalizes them (an internal
+    // invalid_token becomes invalid_grant at the token endpoint), before the response is written.
+    private static OpenIddictServerBuilder AddRejectionLogging<TContext>(this OpenIddictServerBuilder options) where TContext : BaseRequestContext =>
+        options.AddEventHandler<TContext>(h => h.UseSingletonHandler<RejectionLogHandler<TContext>>()
+            .SetOrder(int.MinValue + 100_001).SetType(OpenIddictServerHandlerType.Custom));
 }
 
 /// <summary>
@@ -25,8 +35,7 @@ internal static class TokenEventHandlerRegistration
 /// </summary>
 internal sealed partial class TokenEventHandlers(ILogger<TokenEventHandlers> logger, TokenMetrics metrics) :
     IOpenIddictServerHandler<ProcessSignInContext>,
-    IOpenIddictServerHandler<HandleRevocationRequestContext>,
-    IOpenIddictServerHandler<ProcessErrorContext>
+    IOpenIddictServerHandler<HandleRevocationRequestContext>
 {
     public ValueTask HandleAsync(ProcessSignInContext context)
     {
@@ -64,14 +73,6 @@ internal sealed partial class TokenEventHandlers(ILogger<TokenEventHandlers> log
         return default;
     }
 
-    public ValueTask HandleAsync(ProcessErrorContext context)
-    {
-        var endpoint = context.EndpointType.ToString();
-        LogRejected(logger, endpoint, context.Error, context.ErrorDescription, context.Request?.ClientId, context.Request?.GrantType);
-        metrics.Record("rejected", tokenType: endpoint.ToLowerInvariant(), context.Request?.GrantType, context.Request?.ClientId);
-        return default;
-    }
-
     private static string ShortName(string? tokenType) => tokenType switch
     {
         TokenTypeIdentifiers.AccessToken => "access_token",
@@ -89,8 +90,25 @@ internal sealed partial class TokenEventHandlers(ILogger<TokenEventHandlers> log
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information,
         Message = "Token revoked: {TokenType} for client {ClientId}, subject {Subject}, token id {TokenId}")]
     private static partial void LogRevoked(ILogger logger, string tokenType, string? clientId, string? subject, string? tokenId);
+}
+
+/// <summary>One warning and one metric per refused request, with the error the client receives.</summary>
+internal sealed partial class RejectionLogHandler<TContext>(ILogger<TokenEventHandlers> logger, TokenMetrics metrics) : IOpenIddictServerHandler<TContext>
+    where TContext : BaseRequestContext
+{
+    public ValueTask HandleAsync(TContext context)
+    {
+        if (context.Transaction.Response?.Error is not { } error)
+            return default;
+
+        var request = context.Transaction.Request;
+        var endpoint = context.EndpointType.ToString();
+        LogRejected(logger, endpoint, error, context.Transaction.Response.ErrorDescription, request?.ClientId, request?.GrantType);
+        metrics.Record("rejected", tokenType: null, request?.GrantType, request?.ClientId);
+        return default;
+    }
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning,
         Message = "Request rejected at the {Endpoint} endpoint: {Error} ({ErrorDescription}) for client {ClientId}, grant {GrantType}")]
-    private static partial void LogRejected(ILogger logger, string endpoint, string? error, string? errorDescription, string? clientId, string? grantType);
+    private static partial void LogRejected(ILogger logger, string endpoint, string error, string? errorDescription, string? clientId, string? grantType);
 }
