@@ -20,6 +20,8 @@ var authServer = builder.AddServiceProject<Projects.AuthServer>("authserver")
 var resourceApi = builder.AddServiceProject<Projects.ResourceApi>("resourceapi")
     .WithReference(db.ApiDb).WaitFor(db.ApiDb)
     .WithReference(authServer).WaitFor(authServer)
+    // The /spa page calls the API from the browser.
+    .WithEnvironment("Cors__AllowedOrigins__0", webClient.PublicEndpoint())
     .WithHttpHealthCheck("/health");
 
 builder.AddServiceProject<Projects.Worker>("worker")
@@ -32,6 +34,7 @@ webClient
     .WithReference(authServer).WaitFor(authServer)
     .WithReference(resourceApi).WaitFor(resourceApi)
     .WithEnvironment("WebClient__ClientSecret", secrets.WebClientSecret)
+    .WithDashboardLinks(builder)
     .WithHttpHealthCheck("/health");
 
 builder.Build().Run();

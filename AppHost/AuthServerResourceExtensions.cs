@@ -9,6 +9,12 @@ internal static class AuthServerResourceExtensions
             ? project.GetEndpoint("https")
             : project.GetEndpoint("http");
 
+    /// <summary>The flow inspector links its steps to traces in the dashboard, when there is one.</summary>
+    public static IResourceBuilder<ProjectResource> WithDashboardLinks(this IResourceBuilder<ProjectResource> webClient, IDistributedApplicationBuilder builder) =>
+        builder.Configuration["ASPNETCORE_URLS"]?.Split(';', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() is { } dashboard
+            ? webClient.WithEnvironment("WebClient__DashboardUrl", dashboard)
+            : webClient;
+
     public static IResourceBuilder<ProjectResource> WithIssuerFromOwnEndpoint(this IResourceBuilder<ProjectResource> authServer) =>
         authServer.WithEnvironment("AuthServer__Issuer", authServer.PublicEndpoint());
 

@@ -11,6 +11,7 @@ builder.AddBearerAuthentication();
 builder.Services.AddApiAccessPolicies();
 builder.Services.AddProblemDetails();
 builder.Services.AddApiDocument();
+builder.Services.AddBrowserClientCors(builder.Configuration);
 builder.Services.AddSingleton(TimeProvider.System);
 
 var app = builder.Build();
@@ -21,6 +22,7 @@ await app.MigrateApiDatabaseAsync();
 // Malformed JSON is the caller's fault: 400, not 500.
 app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : 500 });
 app.UseStatusCodePages();
+app.UseCors();
 app.UseAuthentication();
 app.UseAuthorization();
 

@@ -17,6 +17,7 @@ internal static class AuthServerPipelineExtensions
         // their bare status codes and WWW-Authenticate headers.
         app.UseWhen(context => !IsMachineEndpoint(context.Request.Path), browser => browser.UseStatusCodePagesWithReExecute("/error"));
         app.UseStaticFiles();
+        app.UseWhen(context => IsBrowserCallableEndpoint(context.Request.Path), api => api.UseCors(AuthServerServiceExtensions.PublicClientCorsPolicy));
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -28,6 +29,10 @@ internal static class AuthServerPipelineExtensions
         path.StartsWithSegments("/connect/token") || path.StartsWithSegments("/connect/userinfo") ||
         path.StartsWithSegments("/connect/introspect") || path.StartsWithSegments("/connect/revoke") ||
         path.StartsWithSegments("/.well-known") || path.StartsWithSegments("/health") || path.StartsWithSegments("/alive");
+
+    private static bool IsBrowserCallableEndpoint(PathString path) =>
+        path.StartsWithSegments("/connect/token") || path.StartsWithSegments("/connect/userinfo") ||
+        path.StartsWithSegments("/connect/revoke") || path.StartsWithSegments("/.well-known");
 
     public static WebApplication MapAuthServerEndpoints(this WebApplication app)
     {

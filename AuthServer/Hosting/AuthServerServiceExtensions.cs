@@ -25,6 +25,7 @@ internal static class AuthServerServiceExtensions
 
         builder.AddAuthDatabase();
         builder.AddIdentityAccounts();
+        services.AddPublicClientCors(settings);
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<TokenKeyRing>();
@@ -92,6 +93,27 @@ internal static class AuthServerServiceExtensions
             });
 
         return builder;
+    }
+
+    public const string PublicClientCorsPolicy = "public-clients";
+
+    /// <summary>
+    /// Browser-based public clients call the token, userinfo and revocation endpoints with fetch:
+    /// CORS is allowed for the origins of their redirect URIs, and for no other origin.
+    /// </summary>
+    private static void AddPublicClientCors(this IServiceCollection services, AuthServerSettings settings)
+    {
+        var origins = settings.Clients.Values
+            .Where(client => client.IsPublic)
+            .SelectMany(client => client.RedirectUris)
+            .Select(uri => Uri.TryCreate(uri, UriKind.Absolute, out var parsed) && !parsed.IsFile ? parsed.GetLeftPart(UriPartial.Authority) : null)
+            .OfType<string>()
+            .Distinct()
+            .ToArray();
+        services.AddCors(cors => cors.AddPolicy(PublicClientCorsPolicy, policy => policy
+            .WithOrigins(origins)
+            .WithMethods(HttpMethods.Get, HttpMethods.Post)
+            .WithHeaders("Authorization", "Content-Type")));
     }
 
     private static void AddAuthDatabase(this WebApplicationBuilder builder)

@@ -26,6 +26,13 @@ public sealed class AppHostFixture : IAsyncLifetime
     /// <summary>A user only the lockout test signs in as, so locking it disturbs no other test.</summary>
     public const string LockoutUser = "carol";
 
+    /// <summary>Users of the web client's refresh tests: one is refreshed, one gets locked out.</summary>
+    public const string RefreshUser = "erin";
+    public const string RefusedRefreshUser = "dave";
+
+    /// <summary>The web client renews a minute before expiry, so with 70 s tokens it refreshes after 10 s.</summary>
+    public static readonly TimeSpan WebClientTokenLifetime = TimeSpan.FromSeconds(70);
+
     /// <summary>
     /// The tests' own machine client (stats.read): tokens tests fetch never mix with the worker's,
     /// whose token requests a test counts.
@@ -67,6 +74,11 @@ public sealed class AppHostFixture : IAsyncLifetime
         // Extra configuration layered onto the auth server, as an operator would add it.
         appHost.CreateResourceBuilder<ProjectResource>("authserver")
             .WithEnvironment($"AuthServer__Users__{LockoutUser}__Password", Secrets.LockoutUserPassword)
+            .WithEnvironment($"AuthServer__Users__{RefreshUser}__Password", Secrets.LockoutUserPassword)
+            .WithEnvironment($"AuthServer__Users__{RefreshUser}__DisplayName", "Erin Example")
+            .WithEnvironment($"AuthServer__Users__{RefusedRefreshUser}__Password", Secrets.LockoutUserPassword)
+            .WithEnvironment($"AuthServer__Users__{RefusedRefreshUser}__DisplayName", "Dave Example")
+            .WithEnvironment("AuthServer__Clients__webclient__AccessTokenLifetime", WebClientTokenLifetime.ToString("c"))
             .WithEnvironment($"AuthServer__Clients__{ImplicitClientId}__ClientSecret", Secrets.ImplicitClientSecret)
             .WithEnvironment($"AuthServer__Clients__{ImplicitClientId}__ConsentType", "implicit")
             .WithEnvironment($"AuthServer__Clients__{ImplicitClientId}__RedirectUris__0", ImplicitClientRedirectUri)

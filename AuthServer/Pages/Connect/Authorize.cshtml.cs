@@ -22,6 +22,7 @@ internal sealed class AuthorizeModel(
     IOpenIddictAuthorizationManager authorizations,
     IOpenIddictScopeManager scopes,
     UserManager<ApplicationUser> users,
+    SignInManager<ApplicationUser> signInManager,
     UserPrincipalFactory principals) : PageModel
 {
     private static readonly Dictionary<string, string> StandardScopeDescriptions = new(StringComparer.Ordinal)
@@ -58,7 +59,7 @@ internal sealed class AuthorizeModel(
             return Challenge(new AuthenticationProperties { RedirectUri = UrlWithoutLoginPrompt(request) }, IdentityConstants.ApplicationScheme);
         }
 
-        var user = await users.GetUserAsync(login.Principal!);
+        var user = await CurrentUserAsync(login);
         if (user is null)
             return Challenge(new AuthenticationProperties { RedirectUri = UrlWithoutLoginPrompt(request) }, IdentityConstants.ApplicationScheme);
 
@@ -85,7 +86,7 @@ internal sealed class AuthorizeModel(
             ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
 
         var login = await HttpContext.AuthenticateAsync(IdentityConstants.ApplicationScheme);
-        var user = login.Succeeded ? await users.GetUserAsync(login.Principal!) : null;
+        var user = await CurrentUserAsync(login);
         if (user is null)
             return Challenge(new AuthenticationProperties { RedirectUri = UrlWithoutLoginPrompt(request) }, IdentityConstants.ApplicationScheme);
 
@@ -105,6 +106,21 @@ internal sealed class AuthorizeModel(
         }
 
         return await IssueAsync(user, request, login.Properties?.IssuedUtc);
+    }
+
+    /// <summary>
+    /// The signed-in user, if the account still exists and may sign in (not locked out): a session
+    /// cookie alone must not keep issuing codes for an account that has been locked.
+    /// </summary>
+    private async Task<ApplicationUser?> CurrentUserAsync(AuthenticateResult login)
+    {
+        var user = login.Succeeded ? await users.GetUserAsync(login.Principal!) : null;
+        if (user is not null && (!await signInManager.CanSignInAsync(user) || await users.IsLockedOutAsync(user)))
+        {
+            await signInManager.SignOutAsync();
+            return null;
+        }
+        return user;
     }
 
     private async Task<bool> HasConsentedAsync(ApplicationUser user, object application, OpenIddictRequest request)

@@ -1,0 +1,114 @@
+using Microsoft.Playwright;
+using OAuthDemo.IntegrationTests.Infrastructure;
+
+namespace OAuthDemo.IntegrationTests.Browser;
+
+/// <summary>The web client (BFF) in a real browser against the running system.</summary>
+public class WebClientBrowserTests(AppHostFixture fixture, BrowserFixture browser)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private string Web => fixture.EndpointOf("webclient").ToString().TrimEnd('/');
+    private string AuthServer => fixture.EndpointOf("authserver").ToString();
+
+    private async Task<IPage> SignInAsync(IBrowserContext context, string user, string password, bool expectConsent)
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(Web + "/");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).First.ClickAsync();
+        var consentAsked = await BrowserSteps.SignInAtAuthServerAsync(page, AuthServer, user, password);
+        Assert.Equal(expectConsent, consentAsked);
+        await page.WaitForURLAsync(Web + "/");
+        return page;
+    }
+
+    [Fact]
+    public async Task Alice_signs_in_manages_notes_inspects_the_flow_and_signs_out_everywhere()
+    {
+        await using var context = await browser.NewContextAsync();
+
+        // Sign in through the auth server's real login and consent pages.
+        var page = await SignInAsync(context, "alice", fixture.Secrets.AlicePassword, expectConsent: true);
+        Assert.Contains("Alice Liddell", await page.GetByTestId("home-status").TextContentAsync());
+
+        // Profile: the claims of the session.
+        await page.GotoAsync(Web + "/profile");
+        var claims = await page.GetByTestId("claims").TextContentAsync();
+        Assert.Contains("preferred_username", claims);
+        Assert.Contains("alice@example.com", claims);
+
+        // Notes through the API: add, see, delete.
+        var text = $"Remember the milk {Guid.NewGuid():N}";
+        await page.GotoAsync(Web + "/notes");
+        await page.Locator("#text").FillAsync(text);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add" }).ClickAsync();
+        var note = page.GetByTestId("note").Filter(new() { HasText = text });
+        await note.WaitForAsync();
+        await BrowserSteps.ScreenshotAsync(page, "notes");
+        await note.GetByRole(AriaRole.Button).ClickAsync();
+        await note.WaitForAsync(new() { State = WaitForSelectorState.Detached });
+        Assert.Equal(0, await page.GetByTestId("note").Filter(new() { HasText = text }).CountAsync());
+
+        // Flow inspector: the challenge sent in step 1 is the S256 of the verifier sent in step 3.
+        await page.GotoAsync(Web + "/flow");
+        var challenge = await page.GetByTestId("code-challenge").TextContentAsync();
+        var verifier = await page.GetByTestId("code-verifier").TextContentAsync();
+        Assert.False(string.IsNullOrEmpty(verifier));
+        Assert.Equal(Pkce.S256(verifier!), challenge);
+        Assert.True(await page.GetByTestId("flow-step").CountAsync() >= 5);
+        Assert.DoesNotContain(fixture.Secrets.WebClientSecret, await page.ContentAsync());
+        await BrowserSteps.ScreenshotAsync(page, "flow-inspector");
+
+        // The browser holds a session cookie only: httpOnly, SameSite, Secure under https, no token in it.
+        var cookies = await context.CookiesAsync([Web]);
+        var session = Assert.Single(cookies, c => c.Name == "oauthdemo.web");
+        Assert.True(session.HttpOnly);
+        Assert.Equal(SameSiteAttribute.Lax, session.SameSite);
+        Assert.Equal(Web.StartsWith("https", StringComparison.Ordinal), session.Secure);
+        Assert.All(cookies, c => Assert.DoesNotContain("eyJ", c.Value)); // no JWT anywhere
+
+        // Sign out: confirm at the auth server, come back home signed out.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.StartsWith(AuthServer + "connect/endsession", StringComparison.Ordinal));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.WaitForURLAsync(Web + "/");
+        Assert.Contains("not signed in", await page.GetByTestId("home-status").TextContentAsync());
+
+        // Signed out at the auth server too: signing in again asks for the password.
+        await page.GotoAsync(Web + "/account/login");
+        await page.WaitForURLAsync(url => url.StartsWith(AuthServer + "account/login", StringComparison.Ordinal));
+        Assert.Equal(1, await page.Locator("input[name=password]").CountAsync());
+    }
+
+    [Fact]
+    public async Task Bob_does_not_see_alices_notes()
+    {
+        // Alice writes a note through the API (her own session, not a browser).
+        using var api = fixture.CreateApiClient();
+        var alicesText = $"Alice's diary {Guid.NewGuid():N}";
+        var created = await api.SendAsync(HttpMethod.Post, "/api/notes", await Tokens.ForAliceAsync(fixture, "openid notes.read notes.write", Ct), new { text = alicesText }, Ct);
+        Assert.Equal(System.Net.HttpStatusCode.Created, created.Status);
+
+        await using var context = await browser.NewContextAsync();
+        var page = await SignInAsync(context, "bob", fixture.Secrets.BobPassword, expectConsent: true);
+        await page.GotoAsync(Web + "/notes");
+        var bobsText = $"Bob's list {Guid.NewGuid():N}";
+        await page.Locator("#text").FillAsync(bobsText);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add" }).ClickAsync();
+        await page.GetByTestId("note").Filter(new() { HasText = bobsText }).WaitForAsync();
+
+        Assert.DoesNotContain(alicesText, await page.ContentAsync());
+    }
+
+    [Fact]
+    public async Task Notes_need_a_session()
+    {
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync(Web + "/notes");
+
+        // Straight to the auth server's login page, with the flow started by the web client.
+        await page.WaitForURLAsync(url => url.StartsWith(AuthServer + "account/login", StringComparison.Ordinal));
+    }
+}
