@@ -26,6 +26,9 @@ public sealed class AppHostFixture : IAsyncLifetime
     /// <summary>A user only the lockout test signs in as, so locking it disturbs no other test.</summary>
     public const string LockoutUser = "carol";
 
+    /// <summary>A user for the consent-memory test, so no other test's consent is remembered for it.</summary>
+    public const string ConsentUser = "grace";
+
     /// <summary>Users of the web client's refresh tests: one is refreshed, one gets locked out.</summary>
     public const string RefreshUser = "erin";
     public const string RefusedRefreshUser = "dave";
@@ -74,6 +77,7 @@ public sealed class AppHostFixture : IAsyncLifetime
         // Extra configuration layered onto the auth server, as an operator would add it.
         appHost.CreateResourceBuilder<ProjectResource>("authserver")
             .WithEnvironment($"AuthServer__Users__{LockoutUser}__Password", Secrets.LockoutUserPassword)
+            .WithEnvironment($"AuthServer__Users__{ConsentUser}__Password", Secrets.LockoutUserPassword)
             .WithEnvironment($"AuthServer__Users__{RefreshUser}__Password", Secrets.LockoutUserPassword)
             .WithEnvironment($"AuthServer__Users__{RefreshUser}__DisplayName", "Erin Example")
             .WithEnvironment($"AuthServer__Users__{RefusedRefreshUser}__Password", Secrets.LockoutUserPassword)

@@ -14,7 +14,9 @@ public class AuthorizationCodeTests(AppHostFixture fixture)
         using var server = fixture.CreateAuthServerClient();
         var client = Flows.WebClient(fixture, server);
 
-        var (tokens, outcome) = await Flows.SignInAsync(fixture, server, client, "openid profile email offline_access notes.read", Ct);
+        // prompt=consent: the page is shown even if another test already got alice's consent.
+        var (tokens, outcome) = await Flows.SignInAsync(fixture, server, client, "openid profile email offline_access notes.read", Ct,
+            new Dictionary<string, string?> { ["prompt"] = "consent" });
 
         Assert.Equal(["login", "consent"], outcome.PagesSeen);
         Assert.StartsWith(client.RedirectUri, outcome.RedirectedTo!.ToString());
@@ -44,7 +46,7 @@ public class AuthorizationCodeTests(AppHostFixture fixture)
     {
         using var server = fixture.CreateAuthServerClient();
         var client = Flows.WebClient(fixture, server);
-        var flow = server.As("alice", fixture.Secrets.AlicePassword);
+        var flow = server.As(AppHostFixture.ConsentUser, fixture.Secrets.LockoutUserPassword);
 
         var first = await flow.RunAsync(client.AuthorizeUrl("openid notes.write"), Ct);
         var second = await flow.RunAsync(client.AuthorizeUrl("openid notes.write"), Ct);

@@ -27,7 +27,8 @@ public class WebClientBrowserTests(AppHostFixture fixture, BrowserFixture browse
     {
         await using var context = await browser.NewContextAsync();
 
-        // Sign in through the auth server's real login and consent pages.
+        // Sign in through the auth server's real login and consent pages. No other test gives alice's
+        // consent for all of the web client's scopes, so the consent page is always asked here.
         var page = await SignInAsync(context, "alice", fixture.Secrets.AlicePassword, expectConsent: true);
         Assert.Contains("Alice Liddell", await page.GetByTestId("home-status").TextContentAsync());
 

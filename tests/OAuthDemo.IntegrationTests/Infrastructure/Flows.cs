@@ -14,9 +14,10 @@ public static class Flows
 
     /// <summary>Signs alice in through the pages and exchanges the code: the whole front and back channel.</summary>
     public static async Task<(TokenResponse Tokens, FlowOutcome Outcome)> SignInAsync(
-        AppHostFixture fixture, AuthServerClient server, CodeFlowClient client, string scope, CancellationToken ct)
+        AppHostFixture fixture, AuthServerClient server, CodeFlowClient client, string scope, CancellationToken ct,
+        IDictionary<string, string?>? overrides = null)
     {
-        var outcome = await server.As("alice", fixture.Secrets.AlicePassword).RunAsync(client.AuthorizeUrl(scope), ct);
+        var outcome = await server.As("alice", fixture.Secrets.AlicePassword).RunAsync(client.AuthorizeUrl(scope, overrides), ct);
         Assert.True(outcome.Code is not null, $"No code: {outcome.RedirectedTo} {outcome.Status} {outcome.Html}");
         var tokens = await client.ExchangeAsync(outcome.Code!, ct);
         Assert.True(tokens.AccessToken is not null, $"No tokens: {tokens}");

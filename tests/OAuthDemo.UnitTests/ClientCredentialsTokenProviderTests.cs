@@ -1,0 +1,110 @@
+using System.Net;
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using OAuthDemo.Worker;
+using OAuthDemo.Worker.Tokens;
+
+namespace OAuthDemo.UnitTests;
+
+/// <summary>
+/// The worker's token cache on its own: a stand-in token endpoint counts requests and a fake
+/// clock moves time. (The integration tests count the real auth server's tokens.)
+/// </summary>
+public class ClientCredentialsTokenProviderTests
+{
+    private const int LifetimeSeconds = 300; // renewed 60 s early: a fifth of the lifetime, at most a minute
+
+    private sealed class TokenEndpointStandIn : HttpMessageHandler
+    {
+        private int _tokenRequests;
+
+        public int TokenRequests => _tokenRequests;
+
+        public string? Error { get; set; }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.Method == HttpMethod.Get)
+                return Json("""{ "token_endpoint": "http://auth.test/connect/token" }""");
+
+            var number = Interlocked.Increment(ref _tokenRequests);
+            await Task.Delay(50, cancellationToken); // long enough for concurrent callers to pile up
+            return Error is null
+                ? Json($$"""{ "access_token": "token-{{number}}", "token_type": "Bearer", "expires_in": {{LifetimeSeconds}} }""")
+                : Json($$"""{ "error": "{{Error}}", "error_description": "nope" }""", HttpStatusCode.BadRequest);
+        }
+
+        private static HttpResponseMessage Json(string body, HttpStatusCode status = HttpStatusCode.OK) =>
+            new(status) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+    }
+
+    private sealed class Factory(HttpMessageHandler handler) : IHttpClientFactory
+    {
+        public HttpClient CreateClient(string name) => new(handler, disposeHandler: false) { BaseAddress = new Uri("http://auth.test/") };
+    }
+
+    private static (ClientCredentialsTokenProvider Provider, TokenEndpointStandIn Endpoint, FakeTimeProvider Clock) Create()
+    {
+        var endpoint = new TokenEndpointStandIn();
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-27T08:00:00Z"));
+        var settings = Options.Create(new WorkerSettings { ClientSecret = "s3cret" });
+        return (new ClientCredentialsTokenProvider(new Factory(endpoint), settings, clock, NullLogger<ClientCredentialsTokenProvider>.Instance), endpoint, clock);
+    }
+
+    [Fact]
+    public async Task Concurrent_callers_share_one_token_request()
+    {
+        var (provider, endpoint, _) = Create();
+
+        var tokens = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => provider.GetTokenAsync(CancellationToken.None).AsTask()));
+
+        Assert.Equal(1, endpoint.TokenRequests);
+        Assert.All(tokens, token => Assert.Equal("token-1", token));
+    }
+
+    [Fact]
+    public async Task The_token_is_reused_until_shortly_before_it_expires()
+    {
+        var (provider, endpoint, clock) = Create();
+
+        var first = await provider.GetTokenAsync(CancellationToken.None);
+        clock.Advance(TimeSpan.FromSeconds(LifetimeSeconds - 61));
+        var stillCached = await provider.GetTokenAsync(CancellationToken.None);
+        clock.Advance(TimeSpan.FromSeconds(2));
+        var renewed = await provider.GetTokenAsync(CancellationToken.None);
+
+        Assert.Equal("token-1", first);
+        Assert.Equal("token-1", stillCached);
+        Assert.Equal("token-2", renewed);
+        Assert.Equal(2, endpoint.TokenRequests);
+    }
+
+    [Fact]
+    public async Task A_refused_token_is_dropped_and_only_that_one()
+    {
+        var (provider, endpoint, _) = Create();
+        var first = await provider.GetTokenAsync(CancellationToken.None);
+
+        provider.Invalidate("some-older-token"); // not the cached one: ignored
+        var same = await provider.GetTokenAsync(CancellationToken.None);
+        provider.Invalidate(first);
+        var fresh = await provider.GetTokenAsync(CancellationToken.None);
+
+        Assert.Equal(first, same);
+        Assert.Equal("token-2", fresh);
+        Assert.Equal(2, endpoint.TokenRequests);
+    }
+
+    [Fact]
+    public async Task A_token_endpoint_error_surfaces_with_its_oauth_code()
+    {
+        var (provider, endpoint, _) = Create();
+        endpoint.Error = "invalid_client";
+
+        var error = await Assert.ThrowsAsync<TokenRequestException>(() => provider.GetTokenAsync(CancellationToken.None).AsTask());
+
+        Assert.Equal("invalid_client", error.Error);
+    }
+}
