@@ -24,16 +24,7 @@ public sealed class WebClientSettings
 /// <summary>Where the other services are: configuration when set, else Aspire service discovery.</summary>
 public static class ServiceUrls
 {
-    public static string AuthServer(IConfiguration config) =>
-        config["WebClient:Authority"] is { Length: > 0 } configured ? configured
-        : Discovered(config, "authserver") ?? throw new InvalidOperationException(
-            "No auth server: set WebClient:Authority (e.g. WebClient__Authority=http://localhost:5100) or run under the AppHost.");
+    public static string AuthServer(IConfiguration config) => config.GetServiceAddress("authserver", "WebClient:Authority");
 
-    public static string ResourceApi(IConfiguration config) =>
-        config["WebClient:ResourceApi"] is { Length: > 0 } configured ? configured
-        : Discovered(config, "resourceapi") ?? throw new InvalidOperationException(
-            "No resource API: set WebClient:ResourceApi (e.g. WebClient__ResourceApi=http://localhost:5200) or run under the AppHost.");
-
-    private static string? Discovered(IConfiguration config, string service) =>
-        config[$"services:{service}:https:0"] ?? config[$"services:{service}:http:0"];
+    public static string ResourceApi(IConfiguration config) => config.GetServiceAddress("resourceapi", "WebClient:ResourceApi");
 }

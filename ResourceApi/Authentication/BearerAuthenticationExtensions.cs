@@ -11,7 +11,8 @@ internal static class BearerAuthenticationExtensions
     public static IHostApplicationBuilder AddBearerAuthentication(this IHostApplicationBuilder builder)
     {
         var config = builder.Configuration;
-        var authority = ResolveAuthority(config);
+        // Authentication:Authority when set (standalone), else the auth server found by service discovery.
+        var authority = config.GetServiceAddress("authserver", "Authentication:Authority");
         var clockSkew = config.GetValue("Authentication:ClockSkew", TimeSpan.FromSeconds(30));
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
@@ -61,11 +62,4 @@ internal static class BearerAuthenticationExtensions
 
         return builder;
     }
-
-    /// <summary><c>Authentication:Authority</c> when set (standalone), else the auth server found by Aspire service discovery.</summary>
-    private static string ResolveAuthority(IConfiguration config) =>
-        config["Authentication:Authority"] is { Length: > 0 } configured ? configured
-        : config["services:authserver:https:0"] ?? config["services:authserver:http:0"]
-          ?? throw new InvalidOperationException(
-              "No auth server to trust: set Authentication:Authority (e.g. Authentication__Authority=http://localhost:5100) or run under the AppHost.");
 }
