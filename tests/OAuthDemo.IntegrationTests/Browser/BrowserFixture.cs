@@ -37,8 +37,14 @@ public sealed class BrowserFixture : IAsyncLifetime
         Directory.CreateDirectory(ScreenshotDirectory);
     }
 
-    public async Task<IBrowserContext> NewContextAsync() =>
-        await Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+    public async Task<IBrowserContext> NewContextAsync()
+    {
+        var context = await Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        // Two cores run five services, PostgreSQL, the tests and Chromium: allow for slow moments.
+        context.SetDefaultTimeout(60_000);
+        context.SetDefaultNavigationTimeout(60_000);
+        return context;
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -8,18 +8,34 @@ public static class BrowserSteps
     /// <summary>Fills the auth server's login form; answers the consent page when it comes. True if consent was asked.</summary>
     public static async Task<bool> SignInAtAuthServerAsync(IPage page, string authServer, string user, string password)
     {
-        await page.WaitForURLAsync(url => url.StartsWith(authServer, StringComparison.Ordinal) && url.Contains("/account/login"));
+        await WaitForAsync(page, url => url.StartsWith(authServer, StringComparison.Ordinal) && url.Contains("/account/login"), "the login page");
         await page.Locator("input[name=username]").FillAsync(user);
         await page.Locator("input[name=password]").FillAsync(password);
         await page.Locator("form button[type=submit]").ClickAsync();
 
-        await page.WaitForURLAsync(url => !url.Contains("/account/login"));
+        await WaitForAsync(page, url => !url.Contains("/account/login"), "leaving the login page");
         if (!page.Url.StartsWith(authServer + "connect/authorize", StringComparison.Ordinal))
             return false;
 
         await page.Locator("button[name=decision][value=allow]").ClickAsync();
-        await page.WaitForURLAsync(url => !url.StartsWith(authServer, StringComparison.Ordinal));
+        await WaitForAsync(page, url => !url.StartsWith(authServer, StringComparison.Ordinal), "the redirect back to the client");
         return true;
+    }
+
+    /// <summary>Waits for a navigation (the URL committed; the page may still load); on time-out, says where the browser is.</summary>
+    public static async Task WaitForAsync(IPage page, Func<string, bool> url, string what)
+    {
+        try
+        {
+            await page.WaitForURLAsync(url, new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
+        }
+        catch (TimeoutException)
+        {
+            var name = $"timeout-{Guid.NewGuid():N}";
+            await ScreenshotAsync(page, name);
+            var text = await page.Locator("body").InnerTextAsync();
+            throw new TimeoutException($"Waited for {what}; still at {page.Url} (screenshot {name}.png): {text[..Math.Min(text.Length, 500)]}");
+        }
     }
 
     public static Task ScreenshotAsync(IPage page, string name) =>
