@@ -42,7 +42,7 @@ public sealed class AppHostFixture : IAsyncLifetime
     /// </summary>
     public const string MachineClientId = "harness-m2m";
 
-    /// <summary>A machine client whose access tokens live two seconds, for expiry tests.</summary>
+    /// <summary>A machine client whose access tokens live five seconds, for expiry tests.</summary>
     public const string ShortLivedClientId = "harness-short";
 
     /// <summary>A scope whose tokens are for another API (audience other-api).</summary>
@@ -101,10 +101,10 @@ public sealed class AppHostFixture : IAsyncLifetime
             .WithEnvironment($"AuthServer__Clients__{ShortLivedClientId}__GrantTypes__0", "client_credentials")
             .WithEnvironment($"AuthServer__Clients__{ShortLivedClientId}__Scopes__0", "stats.read")
             .WithEnvironment($"AuthServer__Clients__{ShortLivedClientId}__Scopes__1", OtherApiScope)
-            .WithEnvironment($"AuthServer__Clients__{ShortLivedClientId}__AccessTokenLifetime", "00:00:02")
+            .WithEnvironment($"AuthServer__Clients__{ShortLivedClientId}__AccessTokenLifetime", "00:00:05")
             .WithEnvironment("AuthServer__Clients__worker__AccessTokenLifetime", WorkerTokenLifetime.ToString("c"));
 
-        // A small clock skew, so a two-second token is expired a few seconds later.
+        // A small clock skew, so a five-second token is expired a few seconds later.
         appHost.CreateResourceBuilder<ProjectResource>("resourceapi")
             .WithEnvironment("Authentication__ClockSkew", "00:00:01");
         appHost.CreateResourceBuilder<ProjectResource>("worker")

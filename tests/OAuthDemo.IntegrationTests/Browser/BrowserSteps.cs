@@ -22,19 +22,24 @@ public static class BrowserSteps
         return true;
     }
 
-    /// <summary>Waits for a navigation (the URL committed; the page may still load); on time-out, says where the browser is.</summary>
+    /// <summary>
+    /// Waits until the page's URL satisfies <paramref name="url"/>, by polling. (WaitForURLAsync
+    /// right after a click can miss a navigation that committed in between, then waits for
+    /// another that never comes.) On time-out, says where the browser is and leaves a screenshot.
+    /// </summary>
     public static async Task WaitForAsync(IPage page, Func<string, bool> url, string what)
     {
-        try
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!url(page.Url))
         {
-            await page.WaitForURLAsync(url, new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
-        }
-        catch (TimeoutException)
-        {
-            var name = $"timeout-{Guid.NewGuid():N}";
-            await ScreenshotAsync(page, name);
-            var text = await page.Locator("body").InnerTextAsync();
-            throw new TimeoutException($"Waited for {what}; still at {page.Url} (screenshot {name}.png): {text[..Math.Min(text.Length, 500)]}");
+            if (DateTime.UtcNow > deadline)
+            {
+                var name = $"timeout-{Guid.NewGuid():N}";
+                await ScreenshotAsync(page, name);
+                var text = await page.Locator("body").InnerTextAsync();
+                throw new TimeoutException($"Waited for {what}; still at {page.Url} (screenshot {name}.png): {text[..Math.Min(text.Length, 500)]}");
+            }
+            await Task.Delay(100);
         }
     }
 

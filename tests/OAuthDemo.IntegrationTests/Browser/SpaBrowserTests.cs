@@ -24,7 +24,7 @@ public class SpaBrowserTests(AppHostFixture fixture, BrowserFixture browser)
         await page.GetByTestId("spa-signin").ClickAsync();
         var consentAsked = await BrowserSteps.SignInAtAuthServerAsync(page, AuthServer, "alice", fixture.Secrets.AlicePassword);
         // Back on /spa?code=…; the page exchanges the code and then removes it from the address bar.
-        await page.WaitForURLAsync(url => url.StartsWith(Web + "/spa", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+        await BrowserSteps.WaitForAsync(page, url => url.StartsWith(Web + "/spa", StringComparison.Ordinal), "the return to /spa");
         await page.GetByTestId("spa-status").Filter(new() { HasText = "held in memory" }).WaitForAsync();
 
         Assert.True(consentAsked);

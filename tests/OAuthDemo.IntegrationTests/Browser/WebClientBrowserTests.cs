@@ -18,7 +18,7 @@ public class WebClientBrowserTests(AppHostFixture fixture, BrowserFixture browse
         await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).First.ClickAsync();
         var consentAsked = await BrowserSteps.SignInAtAuthServerAsync(page, AuthServer, user, password);
         Assert.Equal(expectConsent, consentAsked);
-        await page.WaitForURLAsync(Web + "/");
+        await BrowserSteps.WaitForAsync(page, url => url == Web + "/", "the web client's home page");
         return page;
     }
 
@@ -70,14 +70,14 @@ public class WebClientBrowserTests(AppHostFixture fixture, BrowserFixture browse
 
         // Sign out: confirm at the auth server, come back home signed out.
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.StartsWith(AuthServer + "connect/endsession", StringComparison.Ordinal));
+        await BrowserSteps.WaitForAsync(page, url => url.StartsWith(AuthServer + "connect/endsession", StringComparison.Ordinal), "the end-session page");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await page.WaitForURLAsync(Web + "/");
+        await BrowserSteps.WaitForAsync(page, url => url == Web + "/", "the web client's home page");
         Assert.Contains("not signed in", await page.GetByTestId("home-status").TextContentAsync());
 
         // Signed out at the auth server too: signing in again asks for the password.
         await page.GotoAsync(Web + "/account/login");
-        await page.WaitForURLAsync(url => url.StartsWith(AuthServer + "account/login", StringComparison.Ordinal));
+        await BrowserSteps.WaitForAsync(page, url => url.StartsWith(AuthServer + "account/login", StringComparison.Ordinal), "the auth server's login page");
         Assert.Equal(1, await page.Locator("input[name=password]").CountAsync());
     }
 
@@ -110,6 +110,6 @@ public class WebClientBrowserTests(AppHostFixture fixture, BrowserFixture browse
         await page.GotoAsync(Web + "/notes");
 
         // Straight to the auth server's login page, with the flow started by the web client.
-        await page.WaitForURLAsync(url => url.StartsWith(AuthServer + "account/login", StringComparison.Ordinal));
+        await BrowserSteps.WaitForAsync(page, url => url.StartsWith(AuthServer + "account/login", StringComparison.Ordinal), "the auth server's login page");
     }
 }

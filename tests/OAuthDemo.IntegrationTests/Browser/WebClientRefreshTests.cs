@@ -21,7 +21,7 @@ public class WebClientRefreshTests(AppHostFixture fixture, BrowserFixture browse
         var page = await context.NewPageAsync();
         await page.GotoAsync(Web + "/account/login");
         await BrowserSteps.SignInAtAuthServerAsync(page, AuthServer, user, fixture.Secrets.LockoutUserPassword);
-        await page.WaitForURLAsync(Web + "/");
+        await BrowserSteps.WaitForAsync(page, url => url == Web + "/", "the web client's home page");
         return page;
     }
 
@@ -61,7 +61,7 @@ public class WebClientRefreshTests(AppHostFixture fixture, BrowserFixture browse
         await page.GotoAsync(Web + "/notes");
 
         // The refresh was refused, so the web client signed out and sent the browser to sign in again.
-        await page.WaitForURLAsync(url => url.StartsWith(AuthServer + "account/login", StringComparison.Ordinal));
+        await BrowserSteps.WaitForAsync(page, url => url.StartsWith(AuthServer + "account/login", StringComparison.Ordinal), "the auth server's login page");
         Assert.DoesNotContain(await context.CookiesAsync([Web]), c => c.Name == "oauthdemo.web");
     }
 }

@@ -74,12 +74,12 @@ public class ForgedTokenTests(AppHostFixture fixture)
     [Fact]
     public async Task An_expired_token_is_refused()
     {
-        // This client's tokens live 2 s (per-client AccessTokenLifetime); the API allows 1 s of skew.
+        // This client's tokens live 5 s (per-client AccessTokenLifetime); the API allows 1 s of skew.
         var token = await Tokens.ForClientAsync(fixture, AppHostFixture.ShortLivedClientId, fixture.Secrets.ShortLivedClientSecret, "stats.read", Ct);
         using var api = fixture.CreateApiClient();
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/stats", token, Ct)).Status);
 
-        await Task.Delay(TimeSpan.FromSeconds(4), Ct);
+        await Task.Delay(TimeSpan.FromSeconds(7), Ct);
 
         await AssertRefusedAsync(token, "expired");
     }

@@ -14,15 +14,15 @@ public class WorkerTokenCacheTests(AppHostFixture fixture)
         // The fixture makes the worker poll every second with tokens that live 20 s (renewed at 16 s).
         var start = await WorkerHealth.ReadAsync(fixture, Ct);
         var tokensAtStart = TokensIssuedToWorker();
-        var window = TimeSpan.FromSeconds(8);
+        var window = TimeSpan.FromSeconds(10);
 
         await Task.Delay(window, Ct);
 
         var end = await WorkerHealth.ReadAsync(fixture, Ct);
         var calls = end.Successes - start.Successes;
         var tokens = TokensIssuedToWorker() - tokensAtStart;
-        Assert.True(calls >= 5, $"Only {calls} successful calls in {window.TotalSeconds} s: {end}");
-        // An 8 s window can hold at most one 16 s renewal.
+        Assert.True(calls >= 4, $"Only {calls} successful calls in {window.TotalSeconds} s: {end}");
+        // A 10 s window can hold at most one renewal (every 16 s).
         Assert.True(tokens <= 1, $"{tokens} tokens issued to the worker for {calls} calls in {window.TotalSeconds} s");
         Assert.True(TokensIssuedToWorker() >= 1, "The auth server never issued the worker a token.");
         Assert.Equal("Healthy", end.Status);
