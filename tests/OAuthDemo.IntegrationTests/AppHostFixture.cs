@@ -26,6 +26,8 @@ public sealed class AppHostFixture : IAsyncLifetime
     /// <summary>A user only the lockout test signs in as, so locking it disturbs no other test.</summary>
     public const string LockoutUser = "carol";
 
+    public const string ResourceApiRedirectUri = "http://127.0.0.1:9/api-callback";
+
     /// <summary>A user for the consent-memory test, so no other test's consent is remembered for it.</summary>
     public const string ConsentUser = "grace";
 
@@ -83,6 +85,12 @@ public sealed class AppHostFixture : IAsyncLifetime
             .WithEnvironment($"AuthServer__Users__{RefusedRefreshUser}__Password", Secrets.LockoutUserPassword)
             .WithEnvironment($"AuthServer__Users__{RefusedRefreshUser}__DisplayName", "Dave Example")
             .WithEnvironment("AuthServer__Clients__webclient__AccessTokenLifetime", WebClientTokenLifetime.ToString("c"))
+            // Lets a test get an ID token whose audience is resource-api: then only its type
+            // (JWT, not at+jwt) tells the API it is not an access token.
+            .WithEnvironment("AuthServer__Clients__resource-api__GrantTypes__0", "authorization_code")
+            .WithEnvironment("AuthServer__Clients__resource-api__RedirectUris__0", ResourceApiRedirectUri)
+            .WithEnvironment("AuthServer__Clients__resource-api__Scopes__0", "openid")
+            .WithEnvironment("AuthServer__Clients__resource-api__ConsentType", "implicit")
             .WithEnvironment($"AuthServer__Clients__{ImplicitClientId}__ClientSecret", Secrets.ImplicitClientSecret)
             .WithEnvironment($"AuthServer__Clients__{ImplicitClientId}__ConsentType", "implicit")
             .WithEnvironment($"AuthServer__Clients__{ImplicitClientId}__RedirectUris__0", ImplicitClientRedirectUri)

@@ -54,11 +54,15 @@ public class ForgedTokenTests(AppHostFixture fixture)
         await AssertRefusedAsync(ForgedTokens.SignedByUnknownKey(await Tokens.ForMachineAsync(fixture, Ct)), "signature");
 
     [Fact]
-    public async Task An_id_token_is_not_an_access_token()
+    public async Task An_id_token_is_not_an_access_token_even_with_the_apis_audience()
     {
+        // An ID token's audience is its client: signed in through a client whose id is
+        // resource-api, the ID token passes issuer, audience, signature and lifetime checks, so
+        // only its type (JWT, not at+jwt, RFC 9068 §4) can refuse it.
         using var server = fixture.CreateAuthServerClient();
-        var client = Flows.ImplicitConsentClient(fixture, server);
-        var (tokens, _) = await Flows.SignInAsync(fixture, server, client, "openid notes.read", Ct);
+        var client = new CodeFlowClient(server, "resource-api", AppHostFixture.ResourceApiRedirectUri, fixture.Secrets.ResourceApiSecret);
+        var (tokens, _) = await Flows.SignInAsync(fixture, server, client, "openid", Ct);
+        Assert.Equal(["resource-api"], new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(tokens.IdToken).Audiences);
 
         await AssertRefusedAsync(tokens.IdToken!);
     }
