@@ -12,13 +12,9 @@ internal sealed class UserPrincipalFactory(IOpenIddictScopeManager scopeManager)
     /// <summary>A new principal for a user who has just authorized a client.</summary>
     public async Task<ClaimsPrincipal> CreateForUserAsync(ApplicationUser user, IEnumerable<string> grantedScopes, DateTimeOffset? authenticatedAt, CancellationToken ct)
     {
-        var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
-        var principal = new ClaimsPrincipal(identity);
-        principal.SetScopes(grantedScopes);
-        // The audience comes from the scopes: notes.read → resource-api, and so on.
-        principal.SetResources(await scopeManager.ListResourcesAsync(principal.GetScopes(), ct).ToListAsync(ct));
+        var principal = await CreateWithScopesAsync(grantedScopes, ct);
         if (authenticatedAt is { } at)
-            identity.SetClaim(Claims.AuthenticationTime, at.ToUnixTimeSeconds());
+            principal.SetClaim(Claims.AuthenticationTime, at.ToUnixTimeSeconds());
 
         return RefreshUserClaims(principal, user);
     }
@@ -41,12 +37,18 @@ internal sealed class UserPrincipalFactory(IOpenIddictScopeManager scopeManager)
     /// <summary>A principal for a machine client: the client is its own subject (SPEC §2).</summary>
     public async Task<ClaimsPrincipal> CreateForClientAsync(string clientId, IEnumerable<string> grantedScopes, CancellationToken ct)
     {
-        var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
-        identity.SetClaim(Claims.Subject, clientId);
-        var principal = new ClaimsPrincipal(identity);
-        principal.SetScopes(grantedScopes);
-        principal.SetResources(await scopeManager.ListResourcesAsync(principal.GetScopes(), ct).ToListAsync(ct));
+        var principal = await CreateWithScopesAsync(grantedScopes, ct);
+        principal.SetClaim(Claims.Subject, clientId);
         principal.SetDestinations(GetDestinations);
+        return principal;
+    }
+
+    private async Task<ClaimsPrincipal> CreateWithScopesAsync(IEnumerable<string> grantedScopes, CancellationToken ct)
+    {
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role));
+        principal.SetScopes(grantedScopes);
+        // The audience comes from the scopes: notes.read → resource-api, and so on.
+        principal.SetResources(await scopeManager.ListResourcesAsync(principal.GetScopes(), ct).ToListAsync(ct));
         return principal;
     }
 

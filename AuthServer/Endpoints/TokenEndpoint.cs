@@ -43,7 +43,7 @@ internal static class TokenEndpoint
             var user = await users.FindByIdAsync(stored.GetClaim(Claims.Subject) ?? "");
             if (user is null)
                 return OpenIddictErrors.Forbid(Errors.InvalidGrant, "The user of this grant no longer exists.");
-            if (!await signIn.CanSignInAsync(user) || await users.IsLockedOutAsync(user))
+            if (!await signIn.MayStillSignInAsync(user))
                 return OpenIddictErrors.Forbid(Errors.InvalidGrant, "The user is no longer allowed to sign in.");
 
             var principal = UserPrincipalFactory.RefreshUserClaims(stored, user);

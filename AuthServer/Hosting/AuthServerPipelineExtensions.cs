@@ -26,10 +26,10 @@ internal static class AuthServerPipelineExtensions
     }
 
     private static bool IsMachineEndpoint(PathString path) =>
-        path.StartsWithSegments("/connect/token") || path.StartsWithSegments("/connect/userinfo") ||
-        path.StartsWithSegments("/connect/introspect") || path.StartsWithSegments("/connect/revoke") ||
-        path.StartsWithSegments("/.well-known") || path.StartsWithSegments("/health") || path.StartsWithSegments("/alive");
+        IsBrowserCallableEndpoint(path) || path.StartsWithSegments("/connect/introspect") ||
+        path.StartsWithSegments("/health") || path.StartsWithSegments("/alive");
 
+    /// <summary>JSON endpoints that public clients call from the browser with fetch.</summary>
     private static bool IsBrowserCallableEndpoint(PathString path) =>
         path.StartsWithSegments("/connect/token") || path.StartsWithSegments("/connect/userinfo") ||
         path.StartsWithSegments("/connect/revoke") || path.StartsWithSegments("/.well-known");

@@ -28,14 +28,14 @@ internal sealed class TokenKeyStore(AuthDbContext db, IDataProtectionProvider da
             keys.Add(await CreateAsync(EncryptionUse, ct));
 
         var now = clock.GetUtcNow();
-        var usable = keys.Where(k => k.RetiresAt is null || k.RetiresAt > now).ToList();
+        var usable = keys.Where(k => k.RetiresAt is null || k.RetiresAt > now).ToLookup(k => k.Use);
 
         ring.Load(
-            usable.Where(k => k.Use == SignatureUse).Select(ToSigningCredentials).ToList(),
-            usable.Where(k => k.Use == EncryptionUse).Select(ToEncryptingCredentials).ToList());
+            usable[SignatureUse].Select(ToSigningCredentials).ToList(),
+            usable[EncryptionUse].Select(ToEncryptingCredentials).ToList());
 
         logger.LogInformation("Loaded token keys: signing {SigningKeyIds}, encryption {EncryptionKeyIds}",
-            usable.Where(k => k.Use == SignatureUse).Select(k => k.Id), usable.Where(k => k.Use == EncryptionUse).Select(k => k.Id));
+            usable[SignatureUse].Select(k => k.Id), usable[EncryptionUse].Select(k => k.Id));
     }
 
     private async Task<SigningKey> CreateAsync(string use, CancellationToken ct)

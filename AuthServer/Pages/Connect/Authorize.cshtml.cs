@@ -115,7 +115,7 @@ internal sealed class AuthorizeModel(
     private async Task<ApplicationUser?> CurrentUserAsync(AuthenticateResult login)
     {
         var user = login.Succeeded ? await users.GetUserAsync(login.Principal!) : null;
-        if (user is not null && (!await signInManager.CanSignInAsync(user) || await users.IsLockedOutAsync(user)))
+        if (user is not null && !await signInManager.MayStillSignInAsync(user))
         {
             await signInManager.SignOutAsync();
             return null;
