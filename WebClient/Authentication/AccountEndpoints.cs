@@ -38,15 +38,18 @@ internal static class AccountEndpoints
     /// RP-initiated logout: the refresh token is revoked, the local session ends, and the browser
     /// goes to the auth server's end-session endpoint (with id_token_hint) and back home.
     /// </summary>
-    private static async Task LogoutAsync(HttpContext http, IAntiforgery antiforgery, TokenRefresher tokens)
+    private static async Task<IResult> LogoutAsync(HttpContext http, IAntiforgery antiforgery, TokenRefresher tokens)
     {
-        await antiforgery.ValidateRequestAsync(http);
+        // A cross-site form cannot sign the user out; a missing or wrong token is the caller's fault (400).
+        if (!await antiforgery.IsRequestValidAsync(http))
+            return Results.BadRequest();
 
         if (await http.GetTokenAsync("refresh_token") is { } refreshToken)
             await tokens.RevokeAsync(refreshToken, http.RequestAborted);
 
         await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-        await http.SignOutAsync(OpenIdConnectDefaults.AuthenticationScheme, new AuthenticationProperties { RedirectUri = "/" });
+        // The OIDC handler answers with the redirect to the end-session endpoint.
+        return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIdConnectDefaults.AuthenticationScheme]);
     }
 
     private static bool IsLocal(string? url) =>
