@@ -78,11 +78,11 @@ public sealed class AppHostFixture : IAsyncLifetime
 
         // Extra configuration layered onto the auth server, as an operator would add it.
         appHost.CreateResourceBuilder<ProjectResource>("authserver")
-            .WithEnvironment($"AuthServer__Users__{LockoutUser}__Password", Secrets.LockoutUserPassword)
-            .WithEnvironment($"AuthServer__Users__{ConsentUser}__Password", Secrets.LockoutUserPassword)
-            .WithEnvironment($"AuthServer__Users__{RefreshUser}__Password", Secrets.LockoutUserPassword)
+            .WithEnvironment($"AuthServer__Users__{LockoutUser}__Password", Secrets.TestUserPassword)
+            .WithEnvironment($"AuthServer__Users__{ConsentUser}__Password", Secrets.TestUserPassword)
+            .WithEnvironment($"AuthServer__Users__{RefreshUser}__Password", Secrets.TestUserPassword)
             .WithEnvironment($"AuthServer__Users__{RefreshUser}__DisplayName", "Erin Example")
-            .WithEnvironment($"AuthServer__Users__{RefusedRefreshUser}__Password", Secrets.LockoutUserPassword)
+            .WithEnvironment($"AuthServer__Users__{RefusedRefreshUser}__Password", Secrets.TestUserPassword)
             .WithEnvironment($"AuthServer__Users__{RefusedRefreshUser}__DisplayName", "Dave Example")
             .WithEnvironment("AuthServer__Clients__webclient__AccessTokenLifetime", WebClientTokenLifetime.ToString("c"))
             // Lets a test get an ID token whose audience is resource-api: then only its type
@@ -201,7 +201,8 @@ public sealed class TestSecrets
     public string WebClientSecret { get; } = Generate();
     public string WorkerSecret { get; } = Generate();
     public string ResourceApiSecret { get; } = Generate();
-    public string LockoutUserPassword { get; } = Generate();
+    /// <summary>The password of the test-only users (carol, dave, erin, grace).</summary>
+    public string TestUserPassword { get; } = Generate();
     public string ImplicitClientSecret { get; } = Generate();
     public string ShortLivedClientSecret { get; } = Generate();
     public string MachineClientSecret { get; } = Generate();

@@ -46,7 +46,7 @@ public class AuthorizationCodeTests(AppHostFixture fixture)
     {
         using var server = fixture.CreateAuthServerClient();
         var client = Flows.WebClient(fixture, server);
-        var flow = server.As(AppHostFixture.ConsentUser, fixture.Secrets.LockoutUserPassword);
+        var flow = server.As(AppHostFixture.ConsentUser, fixture.Secrets.TestUserPassword);
 
         var first = await flow.RunAsync(client.AuthorizeUrl("openid notes.write"), Ct);
         var second = await flow.RunAsync(client.AuthorizeUrl("openid notes.write"), Ct);
@@ -234,7 +234,7 @@ public class AuthorizationCodeTests(AppHostFixture fixture)
 
         for (var attempt = 0; attempt < 5; attempt++)
             await server.As(AppHostFixture.LockoutUser, "wrong-password").RunAsync(client.AuthorizeUrl("openid"), Ct);
-        var outcome = await server.As(AppHostFixture.LockoutUser, fixture.Secrets.LockoutUserPassword).RunAsync(client.AuthorizeUrl("openid"), Ct);
+        var outcome = await server.As(AppHostFixture.LockoutUser, fixture.Secrets.TestUserPassword).RunAsync(client.AuthorizeUrl("openid"), Ct);
 
         Assert.Null(outcome.Code);
         Assert.Contains("locked", outcome.Html);

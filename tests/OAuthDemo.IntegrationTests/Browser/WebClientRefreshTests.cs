@@ -20,7 +20,7 @@ public class WebClientRefreshTests(AppHostFixture fixture, BrowserFixture browse
     {
         var page = await context.NewPageAsync();
         await page.GotoAsync(Web + "/account/login");
-        await BrowserSteps.SignInAtAuthServerAsync(page, AuthServer, user, fixture.Secrets.LockoutUserPassword);
+        await BrowserSteps.SignInAtAuthServerAsync(page, AuthServer, user, fixture.Secrets.TestUserPassword);
         await BrowserSteps.WaitForAsync(page, url => url == Web + "/", "the web client's home page");
         return page;
     }
