@@ -3,37 +3,56 @@ using OAuthDemo.AppHost.Postgres;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-// PostgreSQL: container, local binaries or an external server (Postgres:Mode); fails fast if none can serve.
-var db = builder.AddDemoPostgres();
+// PostgreSQL from a container, the machine's binaries or an existing server (Postgres:Mode);
+// the AppHost stops at once, saying what to install, if none can serve.
+var postgres = builder.AddPostgresServer("postgres");
+var authDb = postgres.AddDatabase("authdb");
+var apiDb = postgres.AddDatabase("apidb");
 
-// Secrets and passwords are generated parameters: never committed, visible in the dashboard.
-var secrets = builder.AddDemoSecrets();
+// Generated on first run, kept in the AppHost's user secrets, shown in the dashboard's Parameters tab.
+var alicePassword = builder.AddGeneratedSecret("alice-password");
+var bobPassword = builder.AddGeneratedSecret("bob-password");
+var webClientSecret = builder.AddGeneratedSecret("webclient-secret");
+var workerSecret = builder.AddGeneratedSecret("worker-secret");
+var resourceApiSecret = builder.AddGeneratedSecret("resource-api-secret");
 
+// Declared first because the auth server registers redirect URIs on the web client's endpoint;
+// the web client's own references follow at the end.
 var webClient = builder.AddServiceProject<Projects.WebClient>("webclient");
 
+// The OAuth 2.0 / OpenID Connect provider, the issuer of every token in the system.
 var authServer = builder.AddServiceProject<Projects.AuthServer>("authserver")
-    .WithReference(db.AuthDb).WaitFor(db.AuthDb)
-    .WithIssuerFromOwnEndpoint()
-    .WithDemoClientsAndUsers(webClient, secrets)
+    .WithReference(authDb).WaitFor(authDb)
+    // Tokens name the issuer browsers and services use; clients compare it exactly.
+    .WithOwnEndpointAs("AuthServer__Issuer")
+    .WithClient(DemoClients.WebClient(webClient, webClientSecret))
+    .WithClient(DemoClients.Spa(webClient))
+    .WithClient(DemoClients.Worker(workerSecret))
+    .WithClient(DemoClients.ResourceApi(resourceApiSecret))
+    .WithUser(new DemoUser("alice", alicePassword) { Email = "alice@example.com", DisplayName = "Alice Liddell" })
+    .WithUser(new DemoUser("bob", bobPassword) { Email = "bob@example.com", DisplayName = "Bob Builder" })
     .WithHttpHealthCheck("/health");
 
+// The protected API: validates access tokens alone, against the auth server's JWKS.
 var resourceApi = builder.AddServiceProject<Projects.ResourceApi>("resourceapi")
-    .WithReference(db.ApiDb).WaitFor(db.ApiDb)
+    .WithReference(apiDb).WaitFor(apiDb)
     .WithReference(authServer).WaitFor(authServer)
     // The /spa page calls the API from the browser.
     .WithEnvironment("Cors__AllowedOrigins__0", webClient.PublicEndpoint())
     .WithHttpHealthCheck("/health");
 
+// Machine to machine: client credentials, a cached token, GET /api/stats on a timer.
 builder.AddServiceProject<Projects.Worker>("worker")
     .WithReference(authServer).WaitFor(authServer)
     .WithReference(resourceApi).WaitFor(resourceApi)
-    .WithEnvironment("Worker__ClientSecret", secrets.WorkerSecret)
+    .WithEnvironment("Worker__ClientSecret", workerSecret)
     .WithHttpHealthCheck("/health");
 
+// The user-facing app: authorization code + PKCE as a confidential client (BFF), and /spa.
 webClient
     .WithReference(authServer).WaitFor(authServer)
     .WithReference(resourceApi).WaitFor(resourceApi)
-    .WithEnvironment("WebClient__ClientSecret", secrets.WebClientSecret)
+    .WithEnvironment("WebClient__ClientSecret", webClientSecret)
     .WithDashboardLinks(builder)
     .WithHttpHealthCheck("/health");
 

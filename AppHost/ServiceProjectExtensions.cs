@@ -13,4 +13,28 @@ internal static class ServiceProjectExtensions
         var profile = builder.Configuration["DOTNET_LAUNCH_PROFILE"] == "https" ? "https" : "http";
         return builder.AddProject<TProject>(name, launchProfileName: profile);
     }
+
+    /// <summary>The endpoint browsers and services use: https when the launch profile has it, else http.</summary>
+    public static EndpointReference PublicEndpoint(this IResourceBuilder<ProjectResource> project) =>
+        project.Resource.Annotations.OfType<EndpointAnnotation>().Any(e => e.Name == "https")
+            ? project.GetEndpoint("https")
+            : project.GetEndpoint("http");
+
+    /// <summary>Passes the project its own public endpoint in an environment variable.</summary>
+    public static IResourceBuilder<ProjectResource> WithOwnEndpointAs(this IResourceBuilder<ProjectResource> project, string variable) =>
+        project.WithEnvironment(variable, project.PublicEndpoint());
+
+    /// <summary>
+    /// A secret generated on first run and kept in the AppHost's user secrets, so a demo password
+    /// stays the same between runs; shown in the dashboard's Parameters tab, never committed.
+    /// <c>Parameters__{name}=…</c> in the environment sets it instead.
+    /// </summary>
+    public static IResourceBuilder<ParameterResource> AddGeneratedSecret(this IDistributedApplicationBuilder builder, string name) =>
+        builder.AddParameter(name, new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
+
+    /// <summary>The flow inspector links its steps to traces in the dashboard, when there is one.</summary>
+    public static IResourceBuilder<ProjectResource> WithDashboardLinks(this IResourceBuilder<ProjectResource> webClient, IDistributedApplicationBuilder builder) =>
+        builder.Configuration["ASPNETCORE_URLS"]?.Split(';', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() is { } dashboard
+            ? webClient.WithEnvironment("WebClient__DashboardUrl", dashboard)
+            : webClient;
 }

@@ -10,7 +10,11 @@ public enum PostgresMode
 }
 
 /// <summary>The mode that will run, and why, in words fit for the dashboard and the console.</summary>
-public sealed record PostgresModeDecision(PostgresMode Mode, string Reason, string? BinDirectory = null);
+public sealed record PostgresModeDecision(PostgresMode Mode, string Reason, string? BinDirectory = null)
+{
+    /// <summary>For example "local (auto: no container runtime answered; …)".</summary>
+    public string Description => $"{Mode.ToString().ToLowerInvariant()} ({Reason})";
+}
 
 /// <summary>Raised when no PostgreSQL mode can serve; the message says what to install or set.</summary>
 public sealed class PostgresUnavailableException(string message) : Exception(message);
@@ -24,6 +28,7 @@ public static class PostgresModeSelector
     public const string ModeSetting = "Postgres:Mode";
     public const string ConnectionStringSetting = "ConnectionStrings:postgres";
     public const string BinDirectorySetting = "Postgres:BinDirectory";
+    public const string DataDirectorySetting = "Postgres:DataDirectory";
 
     public static PostgresModeDecision Decide(
         string? configuredMode,

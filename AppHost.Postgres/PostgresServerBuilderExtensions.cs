@@ -1,0 +1,61 @@
+namespace OAuthDemo.AppHost.Postgres;
+
+/// <summary>
+/// A PostgreSQL server provided in the mode <c>Postgres:Mode</c> selects, and the databases on it.
+/// Projects reference the databases; how the server runs is this integration's business.
+/// </summary>
+public sealed class PostgresServer
+{
+    private readonly IDistributedApplicationBuilder _builder;
+
+    internal PostgresServer(IDistributedApplicationBuilder builder, IResourceBuilder<IResourceWithConnectionString> resource, PostgresModeDecision decision)
+    {
+        _builder = builder;
+        Resource = resource;
+        Decision = decision;
+    }
+
+    /// <summary>The server resource (<c>postgres</c> in the dashboard).</summary>
+    public IResourceBuilder<IResourceWithConnectionString> Resource { get; }
+
+    /// <summary>The mode that runs and why.</summary>
+    public PostgresModeDecision Decision { get; }
+
+    /// <summary>
+    /// A database on this server, created if missing. It turns Running only once it exists, so a
+    /// project that <c>WaitFor</c>s it starts against a real database.
+    /// </summary>
+    public IResourceBuilder<IResourceWithConnectionString> AddDatabase(string name) =>
+        Resource is IResourceBuilder<PostgresServerResource> container
+            ? container.AddDatabase(name)
+            : _builder.AddProvisionedDatabase(Resource, name, Decision.Description);
+}
+
+public static class PostgresServerBuilderExtensions
+{
+    /// <summary>
+    /// Adds a PostgreSQL server: Aspire's container where a container runtime answers, the
+    /// machine's own binaries, or an existing server from <c>ConnectionStrings:postgres</c>
+    /// (see <see cref="PostgresModeSelector"/>). Throws <see cref="PostgresUnavailableException"/>
+    /// at once, with what to install or set, when none can serve.
+    /// </summary>
+    public static PostgresServer AddPostgresServer(this IDistributedApplicationBuilder builder, string name)
+    {
+        var config = builder.Configuration;
+        var decision = PostgresModeSelector.Decide(
+            config[PostgresModeSelector.ModeSetting],
+            hasConnectionString: !string.IsNullOrWhiteSpace(config[PostgresModeSelector.ConnectionStringSetting]),
+            containerRuntimeIsHealthy: () => PostgresProbes.ContainerRuntimeIsHealthy(config["ASPIRE_CONTAINER_RUNTIME"]),
+            findBinDirectory: () => PostgresProbes.FindBinDirectory(config[PostgresModeSelector.BinDirectorySetting]));
+
+        Console.WriteLine($"PostgreSQL mode: {decision.Description}");
+
+        IResourceBuilder<IResourceWithConnectionString> server = decision.Mode switch
+        {
+            PostgresMode.Container => builder.AddPostgres(name).WithDataVolume(),
+            PostgresMode.Local => builder.AddLocalPostgres(name, decision.BinDirectory!, config[PostgresModeSelector.DataDirectorySetting]),
+            _ => builder.AddConnectionString(name),
+        };
+        return new PostgresServer(builder, server, decision);
+    }
+}
