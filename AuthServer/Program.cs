@@ -1,18 +1,112 @@
+using OAuthDemo.AuthServer;
+using OAuthDemo.AuthServer.Authorization;
+using OAuthDemo.AuthServer.Configuration;
+using OAuthDemo.AuthServer.Data;
+using OAuthDemo.AuthServer.Endpoints;
 using OAuthDemo.AuthServer.Hosting;
+using OAuthDemo.AuthServer.Keys;
+using OAuthDemo.AuthServer.Observability;
 using OAuthDemo.AuthServer.Seeding;
+using static OpenIddict.Abstractions.OpenIddictConstants;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddAuthServer();
+
+// AuthServer:* (clients, scopes, users, lifetimes), validated before anything starts: a setting
+// that cannot work stops the start with a message naming it.
+var settings = builder.AddAuthServerSettings();
+
+builder.AddAuthDatabase();                        // authdb: EF Core, and the Data Protection key ring
+builder.AddIdentityAccounts();                    // users, password hashing, lockout, the login cookie
+builder.Services.AddPublicClientCors(settings);   // fetch from the /spa origin, and no other
+builder.Services.AddTokenKeys();                  // signing and encryption keys, kept in authdb
+builder.Services.AddConfigurationSeeding();       // clients, scopes and users from AuthServer:*
+builder.Services.AddSingleton<TokenMetrics>();
+builder.Services.AddScoped<TokenPrincipalFactory>();
+
+builder.Services.AddOpenIddict()
+    // Applications (clients), authorizations, scopes and tokens live in authdb.
+    .AddCore(options => options.UseEntityFrameworkCore().UseDbContext<AuthDbContext>())
+    .AddServer(options =>
+    {
+        // OpenIddict answers discovery, the JWKS, revocation and introspection by itself. It also
+        // validates authorization, token, userinfo and end-session requests, then passes them
+        // through (below) to Pages/Connect and Endpoints/, which decide who signs in.
+        options.SetAuthorizationEndpointUris(ProtocolEndpoints.Authorization)
+               .SetTokenEndpointUris(ProtocolEndpoints.Token)
+               .SetUserInfoEndpointUris(ProtocolEndpoints.UserInfo)
+               .SetEndSessionEndpointUris(ProtocolEndpoints.EndSession)
+               .SetRevocationEndpointUris(ProtocolEndpoints.Revocation)
+               .SetIntrospectionEndpointUris(ProtocolEndpoints.Introspection);
+
+        // The AppHost sets the issuer to the address browsers use; without it, each request's host.
+        if (Uri.TryCreate(settings.Issuer, UriKind.Absolute, out var issuer))
+            options.SetIssuer(issuer);
+
+        // Code (+ refresh) for users, client credentials for machines. No implicit and no
+        // password grant: RFC 9700 §2.1.2 and §2.4 deprecate both.
+        options.AllowAuthorizationCodeFlow()
+               .AllowRefreshTokenFlow()
+               .AllowClientCredentialsFlow();
+
+        // PKCE on every authorization request, S256 only: "plain" protects nothing once the
+        // challenge leaks (RFC 9700 §2.1.1).
+        options.RequireProofKeyForCodeExchange();
+        options.Configure(o => o.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
+
+        // Advertised in discovery; the API scopes' audiences are in the database (ScopeSeeder).
+        options.RegisterScopes([Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.OfflineAccess, .. settings.Scopes.Keys]);
+        options.RegisterClaims(Claims.Name, Claims.PreferredUsername, Claims.Email, Claims.EmailVerified, Claims.AuthenticationTime);
+
+        // Access tokens are signed JWTs (RFC 9068, typ at+jwt) that any resource server validates
+        // alone against the JWKS, so they are not encrypted. Codes and refresh tokens are
+        // encrypted: only this server reads them.
+        options.DisableAccessTokenEncryption();
+        // nbf (= issue time) on every JWT, so resource servers can check it (RFC 7519 §4.1.5).
+        options.Configure(o => o.JsonWebTokenHandler.SetDefaultTimesOnTokenCreation = true);
+
+        // Short-lived access tokens (15 minutes by default) and refresh tokens that rotate on
+        // every use: a reuse past the leeway (zero by default) revokes every token of that sign-in
+        // (RFC 9700 §4.14.2).
+        options.SetAccessTokenLifetime(settings.AccessTokenLifetime)
+               .SetRefreshTokenLifetime(settings.RefreshTokenLifetime)
+               .SetRefreshTokenReuseLeeway(settings.RefreshTokenReuseLeeway);
+
+        var aspNetCore = options.UseAspNetCore()
+               .EnableAuthorizationEndpointPassthrough()   // Pages/Connect/Authorize: login, consent, code
+               .EnableTokenEndpointPassthrough()           // Endpoints/TokenEndpoint: who the tokens are for
+               .EnableUserInfoEndpointPassthrough()        // Endpoints/UserInfoEndpoint: claims by scope
+               .EnableEndSessionEndpointPassthrough()      // Pages/Connect/EndSession: sign-out confirmation
+               .EnableStatusCodePagesIntegration();        // errors that cannot be redirected: the /error page
+
+        // Plain HTTP only for local development; anywhere else OpenIddict refuses it.
+        if (builder.Environment.IsDevelopment())
+            aspNetCore.DisableTransportSecurityRequirement();
+
+        // Our handlers in OpenIddict's pipeline: RFC wording of errors, and an audit event and a
+        // metric for every token issued, refreshed, revoked or refused.
+        options.AddProtocolHandlers()
+               .AddTokenEventHandlers();
+    });
 
 var app = builder.Build();
 
-// Migrate, load the signing keys and seed clients, scopes and users before listening.
+// Migrate, load the token keys and seed clients, scopes and users before listening, so the
+// server reports healthy only when it can serve.
 await app.InitializeAuthServerAsync();
 
-app.UseAuthServer();
-app.MapDefaultEndpoints();
-app.MapAuthServerEndpoints();
+app.UseErrorPages();          // /error for browsers; protocol JSON endpoints keep their bare answers
+app.UseStaticFiles();
+app.UsePublicClientCors();
+app.UseRouting();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapDefaultEndpoints();    // /health, /alive
+app.MapTokenEndpoint();
+app.MapUserInfoEndpoint();
+app.MapRazorPages();          // login, consent, sign-out, error
 
 app.Run();

@@ -1,17 +1,19 @@
+using OAuthDemo.ResourceApi.Api;
 using OAuthDemo.ResourceApi.Authentication;
 using OAuthDemo.ResourceApi.Data;
 using OAuthDemo.ResourceApi.Hosting;
-using OAuthDemo.ResourceApi.Notes;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddApiData();
+builder.AddApiData();                            // apidb (the notes), through Aspire's EF Core integration
+// Access tokens are validated here alone, against the auth server's JWKS: issuer, audience
+// resource-api, lifetime, RS256/ES256 only, typ at+jwt (Authentication/BearerAuthenticationExtensions).
 builder.AddBearerAuthentication();
-builder.Services.AddApiAccessPolicies();
-builder.Services.AddProblemDetails();
-builder.Services.AddApiDocument();
-builder.Services.AddBrowserClientCors(builder.Configuration);
+builder.Services.AddApiAccessPolicies();         // each route's scope, for users or clients; RFC 6750 errors
+builder.Services.AddProblemDetails();            // bad input is a 400 problem document
+builder.Services.AddApiDocument();               // OpenAPI, with the bearer scheme
+builder.Services.AddBrowserClientCors(builder.Configuration);   // the /spa page calls from the browser
 builder.Services.AddSingleton(TimeProvider.System);
 
 var app = builder.Build();
@@ -26,8 +28,8 @@ app.UseCors();
 app.UseAuthentication();
 app.UseAuthorization();
 
-app.MapDefaultEndpoints();
-app.MapOpenApi();
-app.MapNotesEndpoints();
+app.MapDefaultEndpoints();   // /health, /alive
+app.MapOpenApi();            // /openapi/v1.json
+app.MapApiEndpoints();       // /api/me, /api/notes, /api/stats
 
 app.Run();

@@ -17,9 +17,10 @@ internal static class WorkerServiceExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<PollerStatus>();
 
-        // Token requests get the standard resilience pipeline too (ServiceDefaults).
-        services.AddHttpClient(ClientCredentialsTokenProvider.HttpClientName, (sp, http) =>
-            http.BaseAddress = sp.GetRequiredService<IOptions<WorkerSettings>>().Value.Authority);
+        // The auth server: Authentication:Authority, else service discovery. Token requests get the
+        // standard resilience pipeline too (ServiceDefaults).
+        var authority = builder.Configuration.GetAuthority();
+        services.AddHttpClient(ClientCredentialsTokenProvider.HttpClientName, http => http.BaseAddress = new Uri(authority.TrimEnd('/') + "/"));
         services.AddSingleton<ClientCredentialsTokenProvider>();
         services.AddTransient<TokenCachingHandler>();
 

@@ -14,9 +14,6 @@ public sealed class WorkerSettings
 
     public string Scope { get; set; } = "stats.read";
 
-    /// <summary>The auth server; by default found through Aspire service discovery.</summary>
-    public Uri Authority { get; set; } = new("https+http://authserver");
-
     /// <summary>The resource API; by default found through Aspire service discovery.</summary>
     public Uri ResourceApi { get; set; } = new("https+http://resourceapi");
 

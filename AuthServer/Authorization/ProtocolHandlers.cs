@@ -9,6 +9,7 @@ namespace OAuthDemo.AuthServer.Authorization;
 internal static class ProtocolHandlerRegistration
 {
     public static OpenIddictServerBuilder AddProtocolHandlers(this OpenIddictServerBuilder options) => options
+        // Just before OpenIddict's own scope permission checks, after the client is authenticated.
         .AddEventHandler<ValidateTokenRequestContext>(h => h
             .UseScopedHandler<ScopePermissionHandler>()
             .SetOrder(Exchange.ValidateScopePermissions.Descriptor.Order - 1)
@@ -17,9 +18,10 @@ internal static class ProtocolHandlerRegistration
             .UseScopedHandler<ScopePermissionHandler>()
             .SetOrder(Authentication.ValidateScopePermissions.Descriptor.Order - 1)
             .SetType(OpenIddictServerHandlerType.Custom))
+        // Before OpenIddict's own normalization, which turns only invalid_token into active: false.
         .AddEventHandler<ApplyIntrospectionResponseContext>(h => h
             .UseSingletonHandler<IntrospectionResponseHandler>()
-            .SetOrder(int.MinValue + 50_000) // before the response is serialized
+            .SetOrder(Introspection.NormalizeErrorResponse.Descriptor.Order - 1)
             .SetType(OpenIddictServerHandlerType.Custom));
 }
 

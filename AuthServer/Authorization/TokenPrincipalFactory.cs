@@ -6,8 +6,11 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace OAuthDemo.AuthServer.Authorization;
 
-/// <summary>Builds the principals OpenIddict turns into tokens, and decides which claim goes where.</summary>
-internal sealed class UserPrincipalFactory(IOpenIddictScopeManager scopeManager)
+/// <summary>
+/// Builds the principals OpenIddict turns into tokens, for users and for machine clients, and
+/// decides which claim goes into which token.
+/// </summary>
+internal sealed class TokenPrincipalFactory(IOpenIddictScopeManager scopeManager)
 {
     /// <summary>A new principal for a user who has just authorized a client.</summary>
     public async Task<ClaimsPrincipal> CreateForUserAsync(ApplicationUser user, IEnumerable<string> grantedScopes, DateTimeOffset? authenticatedAt, CancellationToken ct)
@@ -34,7 +37,7 @@ internal sealed class UserPrincipalFactory(IOpenIddictScopeManager scopeManager)
         return principal;
     }
 
-    /// <summary>A principal for a machine client: the client is its own subject (SPEC §2).</summary>
+    /// <summary>A principal for a machine client (client credentials): the client is its own subject.</summary>
     public async Task<ClaimsPrincipal> CreateForClientAsync(string clientId, IEnumerable<string> grantedScopes, CancellationToken ct)
     {
         var principal = await CreateWithScopesAsync(grantedScopes, ct);

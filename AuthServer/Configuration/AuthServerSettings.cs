@@ -1,7 +1,7 @@
 namespace OAuthDemo.AuthServer.Configuration;
 
 /// <summary>
-/// The <c>AuthServer</c> configuration section (SPEC §2). Clients, scopes and users are
+/// The <c>AuthServer</c> configuration section (README: "Configuration"). Clients, scopes and users are
 /// dictionaries keyed by id so that configuration layers add to each other.
 /// </summary>
 public sealed class AuthServerSettings

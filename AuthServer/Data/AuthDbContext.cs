@@ -6,13 +6,13 @@ namespace OAuthDemo.AuthServer.Data;
 
 /// <summary>
 /// <c>authdb</c>: ASP.NET Core Identity users, OpenIddict's applications, authorizations,
-/// scopes and tokens, the token signing keys, and the Data Protection key ring. Everything a
+/// scopes and tokens, the token signing and encryption keys, and the Data Protection key ring. Everything a
 /// second replica of the auth server needs is here, none of it on the local disk.
 /// </summary>
 public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options)
     : IdentityDbContext<ApplicationUser>(options), IDataProtectionKeyContext
 {
-    public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+    public DbSet<TokenKey> TokenKeys => Set<TokenKey>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -21,7 +21,7 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options)
         base.OnModelCreating(builder);
         builder.UseOpenIddict();
 
-        builder.Entity<SigningKey>(key =>
+        builder.Entity<TokenKey>(key =>
         {
             key.HasKey(k => k.Id);
             key.Property(k => k.Id).HasMaxLength(64);

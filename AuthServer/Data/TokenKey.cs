@@ -4,9 +4,9 @@ namespace OAuthDemo.AuthServer.Data;
 /// A private key the auth server signs (<c>sig</c>) or encrypts (<c>enc</c>) tokens with, kept in
 /// the database so that restarts and every replica use the same keys.
 /// </summary>
-public sealed class SigningKey
+public sealed class TokenKey
 {
-    /// <summary>The key id (<c>kid</c>) published in the JWKS.</summary>
+    /// <summary>The key id (<c>kid</c>); signing keys are published in the JWKS under it.</summary>
     public required string Id { get; init; }
 
     /// <summary><c>sig</c> or <c>enc</c>, as in a JWK's <c>use</c>.</summary>
@@ -16,10 +16,10 @@ public sealed class SigningKey
 
     public DateTimeOffset CreatedAt { get; init; }
 
-    /// <summary>When it starts signing; before that it is only published.</summary>
+    /// <summary>When the key may start to be used.</summary>
     public DateTimeOffset ActivatesAt { get; init; }
 
-    /// <summary>When it stops signing; it stays published until tokens it signed have expired.</summary>
+    /// <summary>After this the key is no longer loaded; null while it is in use.</summary>
     public DateTimeOffset? RetiresAt { get; set; }
 
     /// <summary>The private key, protected with ASP.NET Core Data Protection.</summary>

@@ -17,12 +17,12 @@ internal static class TokenEndpoint
 {
     public static IEndpointRouteBuilder MapTokenEndpoint(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/connect/token", ExchangeAsync).DisableAntiforgery().ExcludeFromDescription();
+        app.MapPost(ProtocolEndpoints.PathOf(ProtocolEndpoints.Token).Value!, ExchangeAsync).DisableAntiforgery().ExcludeFromDescription();
         return app;
     }
 
     private static async Task<IResult> ExchangeAsync(
-        HttpContext http, UserPrincipalFactory principals, UserManager<ApplicationUser> users, SignInManager<ApplicationUser> signIn)
+        HttpContext http, TokenPrincipalFactory principals, UserManager<ApplicationUser> users, SignInManager<ApplicationUser> signIn)
     {
         var request = http.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
@@ -46,7 +46,7 @@ internal static class TokenEndpoint
             if (!await signIn.MayStillSignInAsync(user))
                 return OpenIddictErrors.Forbid(Errors.InvalidGrant, "The user is no longer allowed to sign in.");
 
-            var principal = UserPrincipalFactory.RefreshUserClaims(stored, user);
+            var principal = TokenPrincipalFactory.RefreshUserClaims(stored, user);
             return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }
 

@@ -13,7 +13,7 @@ internal static class UserInfoEndpoint
 {
     public static IEndpointRouteBuilder MapUserInfoEndpoint(this IEndpointRouteBuilder app)
     {
-        app.MapMethods("/connect/userinfo", [HttpMethods.Get, HttpMethods.Post], GetUserInfoAsync).DisableAntiforgery().ExcludeFromDescription();
+        app.MapMethods(ProtocolEndpoints.PathOf(ProtocolEndpoints.UserInfo).Value!, [HttpMethods.Get, HttpMethods.Post], GetUserInfoAsync).DisableAntiforgery().ExcludeFromDescription();
         return app;
     }
 

@@ -20,7 +20,7 @@ internal sealed class TokenKeyStore(AuthDbContext db, IDataProtectionProvider da
 
     public async Task LoadIntoAsync(TokenKeyRing ring, CancellationToken ct)
     {
-        var keys = await db.SigningKeys.AsNoTracking().OrderByDescending(k => k.ActivatesAt).ToListAsync(ct);
+        var keys = await db.TokenKeys.AsNoTracking().OrderByDescending(k => k.ActivatesAt).ToListAsync(ct);
 
         if (!keys.Any(k => k.Use == SignatureUse))
             keys.Add(await CreateAsync(SignatureUse, ct));
@@ -38,7 +38,7 @@ internal sealed class TokenKeyStore(AuthDbContext db, IDataProtectionProvider da
             usable[SignatureUse].Select(k => k.Id), usable[EncryptionUse].Select(k => k.Id));
     }
 
-    private async Task<SigningKey> CreateAsync(string use, CancellationToken ct)
+    private async Task<TokenKey> CreateAsync(string use, CancellationToken ct)
     {
         string id, algorithm;
         byte[] material;
@@ -60,7 +60,7 @@ internal sealed class TokenKeyStore(AuthDbContext db, IDataProtectionProvider da
         }
 
         var now = clock.GetUtcNow();
-        var key = new SigningKey
+        var key = new TokenKey
         {
             Id = id,
             Use = use,
@@ -71,20 +71,20 @@ internal sealed class TokenKeyStore(AuthDbContext db, IDataProtectionProvider da
         };
         CryptographicOperations.ZeroMemory(material);
 
-        db.SigningKeys.Add(key);
+        db.TokenKeys.Add(key);
         await db.SaveChangesAsync(ct);
         logger.LogInformation("Created {Use} key {KeyId} ({Algorithm})", use, id, algorithm);
         return key;
     }
 
-    private SigningCredentials ToSigningCredentials(SigningKey key)
+    private SigningCredentials ToSigningCredentials(TokenKey key)
     {
         var rsa = RSA.Create();
         rsa.ImportPkcs8PrivateKey(_protector.Unprotect(Convert.FromBase64String(key.ProtectedKey)), out _);
         return new SigningCredentials(new RsaSecurityKey(rsa) { KeyId = key.Id }, key.Algorithm);
     }
 
-    private EncryptingCredentials ToEncryptingCredentials(SigningKey key) =>
+    private EncryptingCredentials ToEncryptingCredentials(TokenKey key) =>
         new(new SymmetricSecurityKey(_protector.Unprotect(Convert.FromBase64String(key.ProtectedKey))) { KeyId = key.Id },
             key.Algorithm, SecurityAlgorithms.Aes256CbcHmacSha512);
 }

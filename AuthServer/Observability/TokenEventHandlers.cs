@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
+using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
 
@@ -14,7 +15,7 @@ internal static class TokenEventHandlerRegistration
         .AddEventHandler<ProcessSignInContext>(h => h.UseSingletonHandler<TokenEventHandlers>()
             .SetOrder(OpenIddictServerHandlers.AttachSignInParameters.Descriptor.Order + 1_000).SetType(OpenIddictServerHandlerType.Custom))
         .AddEventHandler<HandleRevocationRequestContext>(h => h.UseSingletonHandler<TokenEventHandlers>()
-            .SetOrder(int.MaxValue - 1_000).SetType(OpenIddictServerHandlerType.Custom))
+            .SetOrder(OpenIddictServerHandlers.Revocation.RevokeToken.Descriptor.Order + 1_000).SetType(OpenIddictServerHandlerType.Custom))
         .AddRejectionLogging<ApplyAuthorizationResponseContext>()
         .AddRejectionLogging<ApplyTokenResponseContext>()
         .AddRejectionLogging<ApplyIntrospectionResponseContext>()
@@ -23,10 +24,11 @@ internal static class TokenEventHandlerRegistration
         .AddRejectionLogging<ApplyEndSessionResponseContext>();
 
     // Errors are logged as they go on the wire: after OpenIddict normalizes them (an internal
-    // invalid_token becomes invalid_grant at the token endpoint), before the response is written.
+    // invalid_token becomes invalid_grant at the token endpoint), just before ASP.NET Core writes them.
     private static OpenIddictServerBuilder AddRejectionLogging<TContext>(this OpenIddictServerBuilder options) where TContext : BaseRequestContext =>
         options.AddEventHandler<TContext>(h => h.UseSingletonHandler<RejectionLogHandler<TContext>>()
-            .SetOrder(int.MinValue + 100_001).SetType(OpenIddictServerHandlerType.Custom));
+            .SetOrder(OpenIddictServerAspNetCoreHandlers.AttachHttpResponseCode<TContext>.Descriptor.Order - 1_000)
+            .SetType(OpenIddictServerHandlerType.Custom));
 }
 
 /// <summary>

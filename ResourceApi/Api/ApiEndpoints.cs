@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using OAuthDemo.ResourceApi.Authentication;
 using OAuthDemo.ResourceApi.Data;
 
-namespace OAuthDemo.ResourceApi.Notes;
+namespace OAuthDemo.ResourceApi.Api;
 
 public sealed record NoteDto(Guid Id, string Text, DateTimeOffset CreatedAt);
 
@@ -12,35 +12,37 @@ public sealed record MeDto(string Subject, string? ClientId, IReadOnlyCollection
 
 public sealed record StatsDto(int Users, int Notes, DateTimeOffset? NewestNoteAt);
 
-/// <summary>The API of SPEC §3: every route needs a valid access token; most need a scope too.</summary>
-internal static class NotesEndpoints
+/// <summary>
+/// The API (the README's table): who is calling, the caller's notes, and usage figures for
+/// machine clients. Every route needs a valid access token; most need a scope too.
+/// </summary>
+internal static class ApiEndpoints
 {
-    public static IEndpointRouteBuilder MapNotesEndpoints(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapApiEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api")
             .RequireAuthorization()
-            .AddEndpointFilter<CallerLoggingFilter>()
-            .WithTags("Notes");
+            .AddEndpointFilter<CallerLoggingFilter>();
 
         api.MapGet("/me", (HttpContext http) =>
             {
                 var caller = Caller.From(http.User);
                 return new MeDto(caller.Subject, caller.ClientId, caller.Scopes.Order().ToList(), caller.Kind);
             })
-            .WithSummary("Who the token says is calling.");
+            .WithSummary("Who the token says is calling.").WithTags("Caller");
 
         api.MapGet("/notes", GetNotesAsync).RequireAuthorization(ApiAccessPolicies.NotesRead)
-            .WithSummary("The caller's notes, newest first.");
+            .WithSummary("The caller's notes, newest first.").WithTags("Notes");
 
         api.MapPost("/notes", AddNoteAsync).RequireAuthorization(ApiAccessPolicies.NotesWrite)
-            .WithSummary("Adds a note of 1 to 2000 characters.")
+            .WithSummary("Adds a note of 1 to 2000 characters.").WithTags("Notes")
             .ProducesValidationProblem();
 
         api.MapDelete("/notes/{id:guid}", DeleteNoteAsync).RequireAuthorization(ApiAccessPolicies.NotesWrite)
-            .WithSummary("Deletes one of the caller's notes; someone else's is 404.");
+            .WithSummary("Deletes one of the caller's notes; someone else's is 404.").WithTags("Notes");
 
         api.MapGet("/stats", GetStatsAsync).RequireAuthorization(ApiAccessPolicies.StatsRead)
-            .WithSummary("Usage figures, for machine clients.");
+            .WithSummary("Usage figures, for machine clients.").WithTags("Stats");
 
         return app;
     }

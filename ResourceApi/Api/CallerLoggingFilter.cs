@@ -1,6 +1,6 @@
 using OAuthDemo.ResourceApi.Authentication;
 
-namespace OAuthDemo.ResourceApi.Notes;
+namespace OAuthDemo.ResourceApi.Api;
 
 /// <summary>Logs who called each endpoint: subject, client and token id, never the token.</summary>
 internal sealed partial class CallerLoggingFilter(ILogger<CallerLoggingFilter> logger) : IEndpointFilter

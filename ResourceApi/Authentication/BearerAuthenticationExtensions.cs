@@ -12,7 +12,7 @@ internal static class BearerAuthenticationExtensions
     {
         var config = builder.Configuration;
         // Authentication:Authority when set (standalone), else the auth server found by service discovery.
-        var authority = config.GetServiceAddress("authserver", "Authentication:Authority");
+        var authority = config.GetAuthority();
         var clockSkew = config.GetValue("Authentication:ClockSkew", TimeSpan.FromSeconds(30));
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)

@@ -6,7 +6,7 @@ namespace OAuthDemo.ResourceApi.Authentication;
 public sealed record Caller(string Subject, string? ClientId, IReadOnlySet<string> Scopes, string? TokenId)
 {
     /// <summary>
-    /// A client-credentials token has the client as its own subject (SPEC §2); any other token
+    /// A client-credentials token has the client as its own subject (see the README); any other token
     /// acts for a user.
     /// </summary>
     public bool IsClient => ClientId is not null && Subject == ClientId;

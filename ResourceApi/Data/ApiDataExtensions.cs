@@ -4,14 +4,14 @@ namespace OAuthDemo.ResourceApi.Data;
 
 internal static class ApiDataExtensions
 {
+    /// <summary>
+    /// <c>apidb</c> through Aspire's EF Core integration: connection string, pooling, retries of
+    /// transient failures, health check, tracing and metrics.
+    /// </summary>
     public static IHostApplicationBuilder AddApiData(this IHostApplicationBuilder builder)
     {
-        var connectionString = builder.Configuration.GetConnectionString("apidb");
-        if (string.IsNullOrWhiteSpace(connectionString))
-            throw new InvalidOperationException("ConnectionStrings:apidb is not set: give the API its PostgreSQL database (ConnectionStrings__apidb).");
-
-        builder.Services.AddDbContext<ApiDbContext>(options => options.UseNpgsql(connectionString));
-        builder.Services.AddHealthChecks().AddDbContextCheck<ApiDbContext>("apidb");
+        builder.Configuration.RequireConnectionString("apidb");
+        builder.AddNpgsqlDbContext<ApiDbContext>("apidb");
         return builder;
     }
 

@@ -240,7 +240,7 @@ namespace AuthServer.Data.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
-            modelBuilder.Entity("OAuthDemo.AuthServer.Data.SigningKey", b =>
+            modelBuilder.Entity("OAuthDemo.AuthServer.Data.TokenKey", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(64)
@@ -273,7 +273,7 @@ namespace AuthServer.Data.Migrations
 
                     b.HasIndex("Use", "ActivatesAt");
 
-                    b.ToTable("SigningKeys");
+                    b.ToTable("TokenKeys");
                 });
 
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication", b =>

@@ -23,7 +23,7 @@ internal sealed class AuthorizeModel(
     IOpenIddictScopeManager scopes,
     UserManager<ApplicationUser> users,
     SignInManager<ApplicationUser> signInManager,
-    UserPrincipalFactory principals) : PageModel
+    TokenPrincipalFactory principals) : PageModel
 {
     private static readonly Dictionary<string, string> StandardScopeDescriptions = new(StringComparer.Ordinal)
     {

@@ -1,0 +1,27 @@
+namespace OAuthDemo.AuthServer.Hosting;
+
+internal static class ErrorPagesExtensions
+{
+    /// <summary>
+    /// Errors OpenIddict cannot redirect to the client (unknown client, unregistered redirect URI)
+    /// and other failed page requests are rendered by the /error page; the JSON endpoints keep
+    /// their bare status codes and WWW-Authenticate headers, which is what their callers read.
+    /// </summary>
+    public static WebApplication UseErrorPages(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error");
+            app.UseHsts();
+        }
+
+        app.UseWhen(context => !IsMachineEndpoint(context.Request.Path), pages => pages.UseStatusCodePagesWithReExecute("/error"));
+        return app;
+    }
+
+    private static bool IsMachineEndpoint(PathString path) =>
+        PublicClientCorsExtensions.IsBrowserCallable(path)
+        || path.StartsWithSegments(ProtocolEndpoints.PathOf(ProtocolEndpoints.Introspection))
+        || path.StartsWithSegments("/health")
+        || path.StartsWithSegments("/alive");
+}

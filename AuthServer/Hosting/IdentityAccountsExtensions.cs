@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.ApplicationModels;
+using OAuthDemo.AuthServer.Data;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace OAuthDemo.AuthServer.Hosting;
+
+internal static class IdentityAccountsExtensions
+{
+    /// <summary>ASP.NET Core Identity (users, password checks, lockout, the login cookie) and the pages.</summary>
+    public static void AddIdentityAccounts(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddIdentity<ApplicationUser, IdentityRole>(options =>
+            {
+                // Lock an account for a while after repeated failures: slows password guessing.
+                options.Lockout.AllowedForNewUsers = true;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+                options.User.RequireUniqueEmail = false;
+                // Length over composition rules (NIST SP 800-63B §5.1.1.2).
+                options.Password.RequiredLength = 12;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireDigit = false;
+                // Claims the OpenIddict principal uses, so the cookie and the tokens agree.
+                options.ClaimsIdentity.UserNameClaimType = Claims.Name;
+                options.ClaimsIdentity.UserIdClaimType = Claims.Subject;
+                options.ClaimsIdentity.EmailClaimType = Claims.Email;
+                options.ClaimsIdentity.RoleClaimType = Claims.Role;
+            })
+            .AddEntityFrameworkStores<AuthDbContext>()
+            .AddDefaultTokenProviders();
+
+        builder.Services.ConfigureApplicationCookie(options =>
+        {
+            options.LoginPath = "/account/login";
+            options.LogoutPath = ProtocolEndpoints.PathOf(ProtocolEndpoints.EndSession);
+            options.Cookie.Name = "oauthdemo.auth";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Lax; // sent on the top-level redirect back from a client
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.ExpireTimeSpan = TimeSpan.FromHours(8);
+            options.SlidingExpiration = true;
+        });
+
+        // Login, consent, sign-out and error pages. The authorization and end-session pages answer
+        // on the protocol paths OpenIddict was given.
+        builder.Services.AddRazorPages(options =>
+        {
+            options.Conventions.AddPageRouteModelConvention("/Connect/Authorize", page => page.RouteAt(ProtocolEndpoints.Authorization));
+            options.Conventions.AddPageRouteModelConvention("/Connect/EndSession", page => page.RouteAt(ProtocolEndpoints.EndSession));
+        });
+    }
+
+    private static void RouteAt(this PageRouteModel page, string path)
+    {
+        foreach (var selector in page.Selectors)
+            selector.AttributeRouteModel!.Template = path;
+    }
+}
