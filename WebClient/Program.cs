@@ -1,13 +1,16 @@
 using OAuthDemo.WebClient.Api;
 using OAuthDemo.WebClient.Authentication;
+using OAuthDemo.WebClient.FlowInspector;
 using OAuthDemo.WebClient.Spa;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-// Cookie session (tokens in a server-side store) + OpenID Connect code flow with PKCE.
+// A cookie session whose tokens stay on this server, and the OpenID Connect handler: authorization
+// code + PKCE as the confidential client "webclient" (Authentication/WebClientAuthenticationExtensions).
 builder.AddWebClientAuthentication();
-builder.Services.AddNotesApiClient(builder.Configuration);
+builder.Services.AddFlowInspector();                               // /flow: every step of your sign-in
+builder.Services.AddNotesApiClient(builder.Configuration);         // the API, with the user's access token
 builder.Services.AddRazorPages();
 
 var app = builder.Build();
@@ -24,9 +27,9 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
 
-app.MapDefaultEndpoints();
-app.MapAccountEndpoints();
-app.MapSpa();
-app.MapRazorPages();
+app.MapDefaultEndpoints();    // /health, /alive
+app.MapAccountEndpoints();    // /account/login, /account/logout
+app.MapSpa();                 // /spa: the public-client variant, in the browser
+app.MapRazorPages();          // home, profile, notes, flow inspector
 
 app.Run();

@@ -24,7 +24,7 @@ public sealed class WebClientSettings
 /// <summary>Where the other services are: configuration when set, else Aspire service discovery.</summary>
 public static class ServiceUrls
 {
-    public static string AuthServer(IConfiguration config) => config.GetServiceAddress("authserver", "WebClient:Authority");
+    public static string AuthServer(IConfiguration config) => config.GetAuthority();
 
     public static string ResourceApi(IConfiguration config) => config.GetServiceAddress("resourceapi", "WebClient:ResourceApi");
 }

@@ -1,8 +1,6 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Authentication;
 
 namespace OAuthDemo.WebClient.Api;
 
@@ -14,8 +12,11 @@ public sealed record ApiResult<T>(T? Value, string? Error)
     public bool Succeeded => Error is null;
 }
 
-/// <summary>Calls the resource API with the signed-in user's access token, from the server side.</summary>
-public sealed class NotesApiClient(HttpClient http, IHttpContextAccessor accessor)
+/// <summary>
+/// Calls the resource API from the server side; <see cref="Authentication.UserAccessTokenHandler"/>
+/// adds the signed-in user's access token.
+/// </summary>
+public sealed class NotesApiClient(HttpClient http)
 {
     public Task<ApiResult<List<Note>>> ListAsync(CancellationToken ct) =>
         SendAsync<List<Note>>(new HttpRequestMessage(HttpMethod.Get, "api/notes"), ct);
@@ -30,8 +31,6 @@ public sealed class NotesApiClient(HttpClient http, IHttpContextAccessor accesso
     {
         using (request)
         {
-            var token = await accessor.HttpContext!.GetTokenAsync("access_token");
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             try
             {
                 using var response = await http.SendAsync(request, ct);

@@ -8,7 +8,7 @@ namespace OAuthDemo.WebClient.Authentication;
 /// <summary>
 /// Keeps each session's ticket (claims and tokens) on the server; the browser's cookie carries
 /// only a random session key. This is what makes the BFF: tokens never reach the browser.
-/// In memory here (one replica); use a distributed store when running several.
+/// In memory here, so sessions live as long as this process; several replicas need a shared store.
 /// </summary>
 public sealed class ServerSideTicketStore(TimeProvider clock) : ITicketStore
 {
@@ -44,15 +44,5 @@ public sealed class ServerSideTicketStore(TimeProvider clock) : ITicketStore
         foreach (var (key, ticket) in _tickets)
             if (IsExpired(ticket))
                 _tickets.TryRemove(key, out _);
-    }
-}
-
-/// <summary>Wires the store into the cookie handler.</summary>
-internal sealed class TicketStoreCookieSetup(ServerSideTicketStore store) : Microsoft.Extensions.Options.IPostConfigureOptions<CookieAuthenticationOptions>
-{
-    public void PostConfigure(string? name, CookieAuthenticationOptions options)
-    {
-        if (name == CookieAuthenticationDefaults.AuthenticationScheme)
-            options.SessionStore = store;
     }
 }

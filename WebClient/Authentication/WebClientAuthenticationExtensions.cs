@@ -1,14 +1,16 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
-using OAuthDemo.WebClient.Flow;
 
 namespace OAuthDemo.WebClient.Authentication;
 
 internal static class WebClientAuthenticationExtensions
 {
+    /// <summary>
+    /// A cookie session whose tokens stay on the server, and the OpenID Connect handler that signs
+    /// users in with the authorization code flow and PKCE as the confidential client <c>webclient</c>.
+    /// </summary>
     public static WebApplicationBuilder AddWebClientAuthentication(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -16,22 +18,17 @@ internal static class WebClientAuthenticationExtensions
             .Validate(s => !string.IsNullOrEmpty(s.ClientSecret), "WebClient:ClientSecret is not set: the web client is a confidential client (the AppHost sets it).")
             .ValidateOnStart();
         var settings = builder.Configuration.GetSection(WebClientSettings.SectionName).Get<WebClientSettings>() ?? new();
-        var authority = ServiceUrls.AuthServer(builder.Configuration);
 
         services.AddSingleton(TimeProvider.System);
-        services.AddMemoryCache();
         services.AddSingleton<ServerSideTicketStore>();
-        services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, TicketStoreCookieSetup>();
-        services.AddSingleton<FlowJournal>();
-        services.AddSingleton<TokenInspector>();
-        services.AddSingleton<FlowRecordingEvents>();
-        services.AddSingleton<TokenRefresher>();
-        services.AddHttpClient(TokenRefresher.HttpClientName);
+        services.AddSingleton<RefreshTokenClient>();
+        services.AddScoped<SessionCookieEvents>();
+        services.AddHttpClient(RefreshTokenClient.HttpClientName);
 
         services.AddAuthentication(options =>
             {
                 options.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
-                // Unauthenticated page requests go to /account/login, which starts (and records) the flow.
+                // Unauthenticated page requests go to /account/login, which starts the flow.
                 options.DefaultChallengeScheme = CookieAuthenticationDefaults.AuthenticationScheme;
             })
             .AddCookie(options =>
@@ -44,11 +41,12 @@ internal static class WebClientAuthenticationExtensions
                 options.AccessDeniedPath = "/";
                 options.ExpireTimeSpan = TimeSpan.FromHours(8);
                 options.SlidingExpiration = true;
-                options.Events.OnValidatePrincipal = context => context.HttpContext.RequestServices.GetRequiredService<TokenRefresher>().ValidatePrincipalAsync(context);
+                options.EventsType = typeof(SessionCookieEvents); // renews the access token before it expires
             })
             .AddOpenIdConnect(options =>
             {
-                options.Authority = authority;
+                // Authentication:Authority when set (standalone), else the auth server found by service discovery.
+                options.Authority = builder.Configuration.GetAuthority();
                 options.RequireHttpsMetadata = !builder.Environment.IsDevelopment();
                 options.ClientId = settings.ClientId;
                 options.ClientSecret = settings.ClientSecret;
@@ -74,8 +72,11 @@ internal static class WebClientAuthenticationExtensions
                 options.DisableTelemetry = true; // no x-client-SKU/ver parameters in the requests learners read
                 options.CallbackPath = "/signin-oidc";
                 options.SignedOutCallbackPath = "/signout-callback-oidc";
-                options.EventsType = typeof(FlowRecordingEvents);
             });
+
+        // The session ticket (claims and tokens) lives on the server; the cookie carries only its key.
+        services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+            .Configure<ServerSideTicketStore>((options, store) => options.SessionStore = store);
 
         services.AddAuthorization();
         return builder;

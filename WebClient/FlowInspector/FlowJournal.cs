@@ -1,38 +1,8 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Caching.Memory;
 
-namespace OAuthDemo.WebClient.Flow;
-
-/// <summary>One step of a sign-in or refresh, as the flow inspector shows it.</summary>
-public sealed record FlowStep(
-    string Title,
-    string Explanation,
-    DateTimeOffset At,
-    string? TraceId,
-    IReadOnlyList<KeyValuePair<string, string>> Parameters,
-    string? Url = null,
-    IReadOnlyList<DecodedToken>? Tokens = null);
-
-/// <summary>Everything that happened in one sign-in, and the refreshes after it.</summary>
-public sealed class FlowRecord(string id)
-{
-    private readonly List<FlowStep> _steps = [];
-
-    public string Id { get; } = id;
-
-    public IReadOnlyList<FlowStep> Steps
-    {
-        get { lock (_steps) return _steps.ToList(); }
-    }
-
-    public void Add(FlowStep step)
-    {
-        lock (_steps) _steps.Add(step);
-    }
-
-    public string? Parameter(string stepTitle, string name) =>
-        Steps.LastOrDefault(s => s.Title == stepTitle)?.Parameters.FirstOrDefault(p => p.Key == name).Value;
-}
+namespace OAuthDemo.WebClient.FlowInspector;
 
 /// <summary>
 /// The sign-in flows of this process, keyed by an id carried in the authentication properties
@@ -40,20 +10,24 @@ public sealed class FlowRecord(string id)
 /// </summary>
 public sealed class FlowJournal(IMemoryCache cache, TimeProvider clock)
 {
-    public const string PropertyKey = "oauthdemo.flow";
+    private const string PropertyKey = "oauthdemo.flow";
 
     private static readonly TimeSpan Retention = TimeSpan.FromHours(8);
 
-    public FlowRecord Start()
+    /// <summary>Starts a record and ties it to the sign-in these properties travel with.</summary>
+    public FlowRecord Start(AuthenticationProperties properties)
     {
         var record = new FlowRecord(Guid.NewGuid().ToString("N"));
         cache.Set(record.Id, record, new MemoryCacheEntryOptions { SlidingExpiration = Retention });
+        properties.Items[PropertyKey] = record.Id;
         return record;
     }
 
-    public FlowRecord? Find(string? id) => id is not null && cache.TryGetValue(id, out FlowRecord? record) ? record : null;
+    /// <summary>The record of the sign-in these properties (state or session ticket) belong to.</summary>
+    public FlowRecord? Find(AuthenticationProperties? properties) =>
+        properties?.Items.TryGetValue(PropertyKey, out var id) == true && id is not null && cache.TryGetValue(id, out FlowRecord? record) ? record : null;
 
-    public void Record(string? id, string title, string explanation, IEnumerable<KeyValuePair<string, string>> parameters,
+    public void Record(AuthenticationProperties? properties, string stepKey, IEnumerable<KeyValuePair<string, string>> parameters,
         string? url = null, IReadOnlyList<DecodedToken>? tokens = null) =>
-        Find(id)?.Add(new FlowStep(title, explanation, clock.GetUtcNow(), Activity.Current?.TraceId.ToString(), parameters.ToList(), url, tokens));
+        Find(properties)?.Add(new FlowStep(stepKey, clock.GetUtcNow(), Activity.Current?.TraceId.ToString(), parameters.ToList(), url, tokens));
 }

@@ -1,8 +1,8 @@
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 
-namespace OAuthDemo.WebClient.Flow;
+namespace OAuthDemo.WebClient.FlowInspector;
 
 /// <summary>
 /// Writes each step of the authorization code + PKCE flow into the <see cref="FlowJournal"/> as
@@ -11,20 +11,33 @@ namespace OAuthDemo.WebClient.Flow;
 /// </summary>
 public sealed class FlowRecordingEvents(FlowJournal journal, TokenInspector inspector, IOptions<WebClientSettings> settings) : OpenIdConnectEvents
 {
-    private static string? FlowId(AuthenticationProperties? properties) =>
-        properties?.Items.TryGetValue(FlowJournal.PropertyKey, out var id) == true ? id : null;
+    public override Task RedirectToIdentityProvider(RedirectContext context)
+    {
+        // The handler adds state (which carries the record's id) after this event, so the request is
+        // recorded once the redirect is written: exactly what the browser is sent.
+        var properties = context.Properties;
+        journal.Start(properties);
+        var response = context.HttpContext.Response;
+        response.OnStarting(() =>
+        {
+            if (Uri.TryCreate(response.Headers.Location.ToString(), UriKind.Absolute, out var location))
+            {
+                var query = QueryHelpers.ParseQuery(location.Query).Select(p => KeyValuePair.Create(p.Key, p.Value.ToString()));
+                journal.Record(properties, FlowSteps.AuthorizationRequest, query, url: location.ToString());
+            }
+            return Task.CompletedTask;
+        });
+        return Task.CompletedTask;
+    }
 
     public override Task AuthorizationCodeReceived(AuthorizationCodeReceivedContext context)
     {
-        var id = FlowId(context.Properties);
         var response = context.ProtocolMessage;
-        journal.Record(id, "Authorization response",
-            "The auth server sent the browser back to the redirect URI with a one-time code. The client checks that state is the value it sent (CSRF) and iss is the server it expects (RFC 9207).",
+        journal.Record(context.Properties, FlowSteps.AuthorizationResponse,
             Present(("code", response.Code), ("state", context.Request.Query["state"].ToString()), ("iss", response.Iss)));
 
         var request = context.TokenEndpointRequest!;
-        journal.Record(id, "Token request",
-            "Back channel: the server-side client posts the code and the PKCE code_verifier to the token endpoint. Only the party that made the code_challenge knows the verifier, so a stolen code is useless.",
+        journal.Record(context.Properties, FlowSteps.TokenRequest,
             Present(
                 ("grant_type", request.GrantType),
                 ("code", request.Code),
@@ -43,10 +56,9 @@ public sealed class FlowRecordingEvents(FlowJournal journal, TokenInspector insp
         if (response.IdToken is { } idToken)
             tokens.Add(await inspector.DecodeAsync("ID token", idToken, settings.Value.ClientId, ct));
         if (response.AccessToken is { } accessToken)
-            tokens.Add(await inspector.DecodeAsync("Access token", accessToken, "resource-api", ct));
+            tokens.Add(await inspector.DecodeAsync("Access token", accessToken, TokenInspector.ApiAudience, ct));
 
-        journal.Record(FlowId(context.Properties), "Token response",
-            "The token endpoint answered with an ID token (who signed in), an access token for the API, and a refresh token. They stay on this server; the browser only gets a session cookie.",
+        journal.Record(context.Properties, FlowSteps.TokenResponse,
             Present(
                 ("token_type", response.TokenType),
                 ("expires_in", response.ExpiresIn),
@@ -57,12 +69,11 @@ public sealed class FlowRecordingEvents(FlowJournal journal, TokenInspector insp
 
     public override Task TokenValidated(TokenValidatedContext context)
     {
-        journal.Record(FlowId(context.Properties), "ID token validated",
-            "The OIDC handler validated the ID token: signature against the JWKS, issuer, audience, expiry, and the nonce it put in the authorization request.",
+        journal.Record(context.Properties, FlowSteps.IdTokenValidated,
             Present(("sub", context.Principal?.FindFirst("sub")?.Value), ("nonce", context.SecurityToken.Payload.Nonce)));
         return Task.CompletedTask;
     }
 
-    private static IEnumerable<KeyValuePair<string, string>> Present(params (string Key, string? Value)[] parameters) =>
+    internal static IEnumerable<KeyValuePair<string, string>> Present(params (string Key, string? Value)[] parameters) =>
         parameters.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => KeyValuePair.Create(p.Key, p.Value!));
 }

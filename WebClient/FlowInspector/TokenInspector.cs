@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace OAuthDemo.WebClient.Flow;
+namespace OAuthDemo.WebClient.FlowInspector;
 
 /// <summary>A JWT taken apart for display: header, claims, and whether its signature checks out.</summary>
 public sealed record DecodedToken(string Name, string Header, string Claims, bool SignatureVerified, string Verification);
@@ -18,6 +18,9 @@ public sealed record DecodedToken(string Name, string Header, string Claims, boo
 /// </summary>
 public sealed class TokenInspector(IOptionsMonitor<OpenIdConnectOptions> oidc)
 {
+    /// <summary>The audience of the access tokens this client gets: the notes API.</summary>
+    public const string ApiAudience = "resource-api";
+
     // Relaxed escaping: "at+jwt" reads as at+jwt, not at\u002Bjwt (the page HTML-encodes anyway).
     private static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

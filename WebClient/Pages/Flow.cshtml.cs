@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
-using OAuthDemo.WebClient.Flow;
+using OAuthDemo.WebClient.FlowInspector;
 
 namespace OAuthDemo.WebClient.Pages;
 
@@ -20,13 +20,13 @@ public sealed class FlowModel(FlowJournal journal, IOptions<WebClientSettings> s
     public async Task OnGetAsync()
     {
         var session = await HttpContext.AuthenticateAsync();
-        Record = journal.Find(session.Properties?.Items.TryGetValue(FlowJournal.PropertyKey, out var id) == true ? id : null);
+        Record = journal.Find(session.Properties);
         if (Record is null)
             return;
 
-        CodeChallenge = Record.Parameter("Authorization request", "code_challenge");
-        CodeChallengeMethod = Record.Parameter("Authorization request", "code_challenge_method");
-        CodeVerifier = Record.Parameter("Token request", "code_verifier");
+        CodeChallenge = Record.Parameter(FlowSteps.AuthorizationRequest, "code_challenge");
+        CodeChallengeMethod = Record.Parameter(FlowSteps.AuthorizationRequest, "code_challenge_method");
+        CodeVerifier = Record.Parameter(FlowSteps.TokenRequest, "code_verifier");
         ComputedChallenge = CodeVerifier is null ? null : TokenInspector.S256(CodeVerifier);
     }
 

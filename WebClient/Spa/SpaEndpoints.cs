@@ -17,7 +17,8 @@ internal static class SpaEndpoints
             api = WithSlash(ServiceUrls.ResourceApi(config)),
             clientId = settings.Value.SpaClientId,
             redirectUri = $"{http.Request.Scheme}://{http.Request.Host}/spa",
-            scope = "openid profile notes.read notes.write",
+            // offline_access: a refresh token, which rotates on every use (this public client has no secret).
+            scope = "openid profile offline_access notes.read notes.write",
         }));
         return app;
     }

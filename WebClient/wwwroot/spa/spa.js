@@ -6,6 +6,7 @@
 
     const pending = "oauthdemo.spa.pending";
     let accessToken = null; // memory only
+    let refreshToken = null; // memory only; rotated by the auth server on every use
     let idTokenClaims = null; // for the name in the header; the API trusts only the access token
 
     const $ = (id) => document.getElementById(id);
@@ -82,10 +83,33 @@
                 code_verifier: saved.verifier,
             }),
         });
+        keep(await readTokens(response));
+    }
+
+    async function readTokens(response) {
         const tokens = await response.json();
         if (!response.ok) throw new Error(`Token request failed: ${tokens.error} ${tokens.error_description || ""}`);
+        return tokens;
+    }
+
+    function keep(tokens) {
         accessToken = tokens.access_token;
+        refreshToken = tokens.refresh_token ?? null;
         if (tokens.id_token) idTokenClaims = JSON.parse(atob(tokens.id_token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
+    }
+
+    // A public client redeems its refresh token with client_id only; the server rotates it, so the
+    // one just spent is dead, and presenting it again would revoke the whole family (RFC 9700 §4.14.2).
+    async function refresh(config) {
+        const discovery = await discover(config);
+        const response = await fetch(discovery.token_endpoint, {
+            method: "POST",
+            headers: { "Content-Type": "application/x-www-form-urlencoded" },
+            body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken, client_id: config.clientId }),
+        });
+        keep(await readTokens(response));
+        $("me").textContent = await callApi(config, "api/me");
+        $("status").textContent = `Refreshed at ${new Date().toLocaleTimeString()}: a new access token and a new refresh token, both in memory.`;
     }
 
     async function callApi(config, path) {
@@ -98,6 +122,7 @@
     async function showSignedIn(config) {
         $("signin").hidden = true;
         $("signout").hidden = false;
+        $("refresh").hidden = refreshToken === null;
         $("me").textContent = await callApi(config, "api/me");
         $("notes").textContent = await callApi(config, "api/notes");
         $("who").textContent = idTokenClaims?.name ?? idTokenClaims?.preferred_username ?? "";
@@ -108,6 +133,7 @@
         const config = await loadConfig();
         $("signin").addEventListener("click", () => signIn(config).catch((e) => showError(e.message)));
         $("signout").addEventListener("click", () => location.replace(location.pathname));
+        $("refresh").addEventListener("click", () => refresh(config).catch((e) => showError(e.message)));
         $("signin").disabled = false; // only clickable once the page knows where to send you
 
         const params = new URLSearchParams(location.search);
