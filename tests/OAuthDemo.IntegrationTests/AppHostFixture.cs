@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OAuthDemo.AppHost;
 using OAuthDemo.IntegrationTests;
 using OAuthDemo.IntegrationTests.Infrastructure;
 
@@ -61,56 +62,17 @@ public sealed class AppHostFixture : IAsyncLifetime
 
     public DistributedApplication App { get; private set; } = null!;
 
-    /// <summary>Secrets the AppHost would generate, fixed here so tests can sign in.</summary>
-    public TestSecrets Secrets { get; } = new();
+    /// <summary>The secrets and passwords the running system was given, read back from its parameters.</summary>
+    public TestSecrets Secrets { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {
         var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-        [
-            "Postgres:Mode=local",
-            $"Postgres:DataDirectory={_dataDirectory}",
-            .. Secrets.AsParameterArguments(),
-        ],
-        (options, _) => options.DisableDashboard = true);
+            ["Postgres:Mode=local", $"Postgres:DataDirectory={_dataDirectory}"],
+            (options, _) => options.DisableDashboard = true);
 
         appHost.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-
-        // Extra configuration layered onto the auth server, as an operator would add it.
-        appHost.CreateResourceBuilder<ProjectResource>("authserver")
-            .WithEnvironment($"AuthServer__Users__{LockoutUser}__Password", Secrets.TestUserPassword)
-            .WithEnvironment($"AuthServer__Users__{ConsentUser}__Password", Secrets.TestUserPassword)
-            .WithEnvironment($"AuthServer__Users__{RefreshUser}__Password", Secrets.TestUserPassword)
-            .WithEnvironment($"AuthServer__Users__{RefreshUser}__DisplayName", "Erin Example")
-            .WithEnvironment($"AuthServer__Users__{RefusedRefreshUser}__Password", Secrets.TestUserPassword)
-            .WithEnvironment($"AuthServer__Users__{RefusedRefreshUser}__DisplayName", "Dave Example")
-            .WithEnvironment("AuthServer__Clients__webclient__AccessTokenLifetime", WebClientTokenLifetime.ToString("c"))
-            // Lets a test get an ID token whose audience is resource-api: then only its type
-            // (JWT, not at+jwt) tells the API it is not an access token.
-            .WithEnvironment("AuthServer__Clients__resource-api__GrantTypes__0", "authorization_code")
-            .WithEnvironment("AuthServer__Clients__resource-api__RedirectUris__0", ResourceApiRedirectUri)
-            .WithEnvironment("AuthServer__Clients__resource-api__Scopes__0", "openid")
-            .WithEnvironment("AuthServer__Clients__resource-api__ConsentType", "implicit")
-            .WithEnvironment($"AuthServer__Clients__{ImplicitClientId}__ClientSecret", Secrets.ImplicitClientSecret)
-            .WithEnvironment($"AuthServer__Clients__{ImplicitClientId}__ConsentType", "implicit")
-            .WithEnvironment($"AuthServer__Clients__{ImplicitClientId}__RedirectUris__0", ImplicitClientRedirectUri)
-            .WithEnvironment($"AuthServer__Clients__{ImplicitClientId}__GrantTypes__0", "authorization_code")
-            .WithEnvironment($"AuthServer__Clients__{ImplicitClientId}__GrantTypes__1", "refresh_token")
-            .WithEnvironment($"AuthServer__Clients__{ImplicitClientId}__Scopes__0", "openid")
-            .WithEnvironment($"AuthServer__Clients__{ImplicitClientId}__Scopes__1", "offline_access")
-            .WithEnvironment($"AuthServer__Clients__{ImplicitClientId}__Scopes__2", "notes.read")
-            .WithEnvironment($"AuthServer__Clients__{ImplicitClientId}__Scopes__3", "notes.write")
-            .WithEnvironment($"AuthServer__Clients__{ImplicitClientId}__Scopes__4", "profile")
-            .WithEnvironment($"AuthServer__Scopes__{OtherApiScope}__Resources__0", "other-api")
-            .WithEnvironment($"AuthServer__Clients__{MachineClientId}__ClientSecret", Secrets.MachineClientSecret)
-            .WithEnvironment($"AuthServer__Clients__{MachineClientId}__GrantTypes__0", "client_credentials")
-            .WithEnvironment($"AuthServer__Clients__{MachineClientId}__Scopes__0", "stats.read")
-            .WithEnvironment($"AuthServer__Clients__{ShortLivedClientId}__ClientSecret", Secrets.ShortLivedClientSecret)
-            .WithEnvironment($"AuthServer__Clients__{ShortLivedClientId}__GrantTypes__0", "client_credentials")
-            .WithEnvironment($"AuthServer__Clients__{ShortLivedClientId}__Scopes__0", "stats.read")
-            .WithEnvironment($"AuthServer__Clients__{ShortLivedClientId}__Scopes__1", OtherApiScope)
-            .WithEnvironment($"AuthServer__Clients__{ShortLivedClientId}__AccessTokenLifetime", "00:00:05")
-            .WithEnvironment("AuthServer__Clients__worker__AccessTokenLifetime", WorkerTokenLifetime.ToString("c"));
+        AddTestClientsAndUsers(appHost);
 
         // A small clock skew, so a five-second token is expired a few seconds later.
         appHost.CreateResourceBuilder<ProjectResource>("resourceapi")
@@ -129,14 +91,76 @@ public sealed class AppHostFixture : IAsyncLifetime
             });
         }
 
+        // Every secret parameter (the AppHost's and the tests' own) gets a fresh value for this
+        // run, never the developer's persisted ones; tests read the values back from the parameters.
+        var secretParameters = appHost.Resources.OfType<ParameterResource>().Where(p => p.Secret).ToList();
+        foreach (var parameter in secretParameters)
+            appHost.Configuration[$"Parameters:{parameter.Name}"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+
         App = await appHost.BuildAsync();
         using var timeout = new CancellationTokenSource(StartTimeout);
+        Secrets = await TestSecrets.ReadAsync(secretParameters, timeout.Token);
         await App.StartAsync(timeout.Token);
         _ = CollectLogsAsync("authserver", _authServerLog, _stopWatching.Token);
         _ = CollectLogsAsync("worker", _workerLog, _stopWatching.Token);
         foreach (var resource in Resources)
             await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
     }
+
+    /// <summary>
+    /// The clients and users only the tests use, declared like the sample's own (AppHost/DemoClients.cs),
+    /// and the sample's clients adjusted for tests.
+    /// </summary>
+    private static void AddTestClientsAndUsers(IDistributedApplicationTestingBuilder appHost)
+    {
+        var authServer = appHost.CreateResourceBuilder<ProjectResource>("authserver");
+        var webClient = appHost.CreateResourceBuilder<ProjectResource>("webclient");
+        var testUserPassword = appHost.AddParameter(TestSecrets.TestUserPasswordName, secret: true);
+
+        authServer
+            .WithUser(new DemoUser(LockoutUser, testUserPassword))
+            .WithUser(new DemoUser(ConsentUser, testUserPassword))
+            .WithUser(new DemoUser(RefreshUser, testUserPassword) { DisplayName = "Erin Example" })
+            .WithUser(new DemoUser(RefusedRefreshUser, testUserPassword) { DisplayName = "Dave Example" })
+            // Short-lived tokens, so refreshes and renewals happen within a test.
+            .WithClient(DemoClients.WebClient(webClient, Parameter(appHost, "webclient-secret")) with { AccessTokenLifetime = WebClientTokenLifetime })
+            .WithClient(DemoClients.Worker(Parameter(appHost, "worker-secret")) with { AccessTokenLifetime = WorkerTokenLifetime })
+            // Lets a test get an ID token whose audience is resource-api: then only its type
+            // (JWT, not at+jwt) tells the API it is not an access token.
+            .WithClient(DemoClients.ResourceApi(Parameter(appHost, "resource-api-secret")) with
+            {
+                GrantTypes = ["authorization_code"],
+                RedirectUris = [ReferenceExpression.Create($"{ResourceApiRedirectUri}")],
+                Scopes = ["openid"],
+                ConsentType = "implicit",
+            })
+            .WithClient(new DemoClient(ImplicitClientId)
+            {
+                Secret = appHost.AddParameter($"{ImplicitClientId}-secret", secret: true),
+                RedirectUris = [ReferenceExpression.Create($"{ImplicitClientRedirectUri}")],
+                GrantTypes = ["authorization_code", "refresh_token"],
+                Scopes = ["openid", "offline_access", "notes.read", "notes.write", "profile"],
+                ConsentType = "implicit",
+            })
+            .WithClient(new DemoClient(MachineClientId)
+            {
+                Secret = appHost.AddParameter($"{MachineClientId}-secret", secret: true),
+                GrantTypes = ["client_credentials"],
+                Scopes = ["stats.read"],
+            })
+            .WithClient(new DemoClient(ShortLivedClientId)
+            {
+                Secret = appHost.AddParameter($"{ShortLivedClientId}-secret", secret: true),
+                GrantTypes = ["client_credentials"],
+                Scopes = ["stats.read", OtherApiScope],
+                AccessTokenLifetime = TimeSpan.FromSeconds(5),
+            })
+            // A scope whose tokens are for another API, as an operator would add it.
+            .WithEnvironment($"AuthServer__Scopes__{OtherApiScope}__Resources__0", "other-api");
+    }
+
+    private static IResourceBuilder<ParameterResource> Parameter(IDistributedApplicationTestingBuilder appHost, string name) =>
+        appHost.CreateResourceBuilder(appHost.Resources.OfType<ParameterResource>().Single(p => p.Name == name));
 
     public HttpClient CreateHttpClient(string resource) => App.CreateHttpClient(resource);
 
@@ -192,29 +216,4 @@ public sealed class AppHostFixture : IAsyncLifetime
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
     }
-}
-
-public sealed class TestSecrets
-{
-    public string AlicePassword { get; } = Generate();
-    public string BobPassword { get; } = Generate();
-    public string WebClientSecret { get; } = Generate();
-    public string WorkerSecret { get; } = Generate();
-    public string ResourceApiSecret { get; } = Generate();
-    /// <summary>The password of the test-only users (carol, dave, erin, grace).</summary>
-    public string TestUserPassword { get; } = Generate();
-    public string ImplicitClientSecret { get; } = Generate();
-    public string ShortLivedClientSecret { get; } = Generate();
-    public string MachineClientSecret { get; } = Generate();
-
-    public IEnumerable<string> AsParameterArguments() =>
-    [
-        $"Parameters:alice-password={AlicePassword}",
-        $"Parameters:bob-password={BobPassword}",
-        $"Parameters:webclient-secret={WebClientSecret}",
-        $"Parameters:worker-secret={WorkerSecret}",
-        $"Parameters:resource-api-secret={ResourceApiSecret}",
-    ];
-
-    private static string Generate() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
 }

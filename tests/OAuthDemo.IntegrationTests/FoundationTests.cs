@@ -22,15 +22,15 @@ public class FoundationTests(AppHostFixture fixture)
     }
 
     [Theory]
-    [InlineData("authserver", "authdb")]
-    [InlineData("resourceapi", "apidb")]
-    public async Task Service_reaches_its_own_database(string service, string database)
+    [InlineData("authserver", "AuthDbContext")] // Aspire's EF Core health check, named after the context
+    [InlineData("resourceapi", "ApiDbContext")]
+    public async Task Service_reaches_its_own_database(string service, string healthCheck)
     {
         using var client = fixture.CreateHttpClient(service);
 
-        var report = await client.GetFromJsonAsync<JsonElement>("/health", TestContext.Current.CancellationToken);
+        var report = await client.GetFromJsonAsync<JsonElement>("/health", Ct);
 
-        var check = report.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == database);
+        var check = report.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == healthCheck);
         Assert.Equal("Healthy", check.GetProperty("status").GetString());
     }
 
@@ -39,13 +39,13 @@ public class FoundationTests(AppHostFixture fixture)
     [InlineData("apidb")]
     public async Task Databases_exist_on_the_real_server(string database)
     {
-        var connectionString = await fixture.App.GetConnectionStringAsync(database, TestContext.Current.CancellationToken);
+        var connectionString = await fixture.App.GetConnectionStringAsync(database, Ct);
 
         await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await connection.OpenAsync(Ct);
         await using var command = new NpgsqlCommand("SELECT current_database(), version()", connection);
-        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
-        Assert.True(await reader.ReadAsync(TestContext.Current.CancellationToken));
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        Assert.True(await reader.ReadAsync(Ct));
 
         Assert.Equal(database, reader.GetString(0));
         Assert.StartsWith("PostgreSQL", reader.GetString(1));
@@ -58,7 +58,7 @@ public class FoundationTests(AppHostFixture fixture)
     {
         using var client = fixture.CreateHttpClient(service);
 
-        var response = await client.GetStringAsync("/alive", TestContext.Current.CancellationToken);
+        var response = await client.GetStringAsync("/alive", Ct);
 
         Assert.Equal("Healthy", response);
     }

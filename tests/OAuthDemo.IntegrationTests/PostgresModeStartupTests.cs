@@ -12,7 +12,7 @@ public class PostgresModeStartupTests
         var error = await Assert.ThrowsAnyAsync<Exception>(() =>
             DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
                 ["Postgres:Mode=local", "Postgres:BinDirectory=/nonexistent/postgres/bin"],
-                TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken));
+                Ct).WaitAsync(TimeSpan.FromSeconds(60), Ct));
 
         Assert.Contains("apt-get install postgresql", Flatten(error));
     }
@@ -23,7 +23,7 @@ public class PostgresModeStartupTests
         var error = await Assert.ThrowsAnyAsync<Exception>(() =>
             DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
                 ["Postgres:Mode=external"],
-                TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken));
+                Ct).WaitAsync(TimeSpan.FromSeconds(60), Ct));
 
         Assert.Contains("ConnectionStrings:postgres", Flatten(error));
     }

@@ -6,8 +6,6 @@ namespace OAuthDemo.IntegrationTests.AuthServer;
 
 public class AuthorizationCodeTests(AppHostFixture fixture)
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task Alice_signs_in_consents_and_gets_verified_id_and_access_tokens()
     {

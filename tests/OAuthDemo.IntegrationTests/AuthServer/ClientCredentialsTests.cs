@@ -6,8 +6,6 @@ namespace OAuthDemo.IntegrationTests.AuthServer;
 
 public class ClientCredentialsTests(AppHostFixture fixture)
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     private static KeyValuePair<string, string> P(string name, string value) => new(name, value);
 
     [Fact]

@@ -5,8 +5,6 @@ namespace OAuthDemo.IntegrationTests.AuthServer;
 
 public class DiscoveryTests(AppHostFixture fixture)
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     private static string[] Strings(JsonElement element, string name) =>
         element.GetProperty(name).EnumerateArray().Select(e => e.GetString()!).ToArray();
 

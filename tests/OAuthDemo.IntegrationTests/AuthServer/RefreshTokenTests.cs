@@ -4,8 +4,6 @@ namespace OAuthDemo.IntegrationTests.AuthServer;
 
 public class RefreshTokenTests(AppHostFixture fixture)
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     private async Task<(CodeFlowClient Client, TokenResponse Tokens)> SignInAsync(AuthServerClient server)
     {
         var client = Flows.ImplicitConsentClient(fixture, server);

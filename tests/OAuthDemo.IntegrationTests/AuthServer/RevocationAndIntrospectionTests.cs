@@ -5,8 +5,6 @@ namespace OAuthDemo.IntegrationTests.AuthServer;
 
 public class RevocationAndIntrospectionTests(AppHostFixture fixture)
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     private static KeyValuePair<string, string> P(string name, string value) => new(name, value);
 
     private Task<TokenResponse> IntrospectAsync(AuthServerClient server, string token, (string, string)? caller) =>

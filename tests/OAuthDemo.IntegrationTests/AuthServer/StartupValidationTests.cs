@@ -1,12 +1,12 @@
 using System.Diagnostics;
 
-namespace OAuthDemo.UnitTests;
+namespace OAuthDemo.IntegrationTests.AuthServer;
 
 /// <summary>
 /// Starts the real AuthServer process with configuration that cannot work and checks that it
 /// stops by itself, naming the setting, before it touches any database.
 /// </summary>
-public class AuthServerStartupValidationTests
+public class StartupValidationTests
 {
     private static async Task<(int ExitCode, string Output)> RunAuthServerAsync(Dictionary<string, string> environment)
     {
@@ -25,9 +25,9 @@ public class AuthServerStartupValidationTests
             info.Environment[key] = value;
 
         using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var stdout = process.StandardOutput.ReadToEndAsync(Ct);
+        var stderr = process.StandardError.ReadToEndAsync(Ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(60));
         try
         {

@@ -4,8 +4,6 @@ namespace OAuthDemo.IntegrationTests.AuthServer;
 
 public class TokenEventLogTests(AppHostFixture fixture)
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     private async Task<string?> WaitForLogAsync(Func<string, bool> match)
     {
         for (var i = 0; i < 50; i++)

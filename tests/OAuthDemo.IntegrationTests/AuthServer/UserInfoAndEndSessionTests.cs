@@ -8,8 +8,6 @@ namespace OAuthDemo.IntegrationTests.AuthServer;
 
 public class UserInfoAndEndSessionTests(AppHostFixture fixture)
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     private static async Task<(HttpStatusCode, JsonElement, string?)> UserInfoAsync(AuthServerClient server, string accessToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/connect/userinfo");

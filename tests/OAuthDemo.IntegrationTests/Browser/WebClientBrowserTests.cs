@@ -6,8 +6,6 @@ namespace OAuthDemo.IntegrationTests.Browser;
 /// <summary>The web client (BFF) in a real browser against the running system.</summary>
 public class WebClientBrowserTests(AppHostFixture fixture, BrowserFixture browser)
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     private string Web => fixture.EndpointOf("webclient").ToString().TrimEnd('/');
     private string AuthServer => fixture.EndpointOf("authserver").ToString();
 
@@ -111,19 +109,5 @@ public class WebClientBrowserTests(AppHostFixture fixture, BrowserFixture browse
 
         // Straight to the auth server's login page, with the flow started by the web client.
         await BrowserSteps.WaitForAsync(page, url => url.StartsWith(AuthServer + "account/login", StringComparison.Ordinal), "the auth server's login page");
-    }
-}
-
-/// <summary>The web client's endpoints, over plain HTTP.</summary>
-public class WebClientEndpointTests(AppHostFixture fixture)
-{
-    [Fact]
-    public async Task Sign_out_without_an_antiforgery_token_is_a_bad_request()
-    {
-        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = fixture.EndpointOf("webclient") };
-
-        using var response = await http.PostAsync("/account/logout", new FormUrlEncodedContent([]), TestContext.Current.CancellationToken);
-
-        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
     }
 }

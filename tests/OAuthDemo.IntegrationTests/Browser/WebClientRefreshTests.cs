@@ -9,8 +9,6 @@ namespace OAuthDemo.IntegrationTests.Browser;
 /// </summary>
 public class WebClientRefreshTests(AppHostFixture fixture, BrowserFixture browser)
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     private static readonly TimeSpan UntilRefreshIsDue = AppHostFixture.WebClientTokenLifetime - TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(2);
 
     private string Web => fixture.EndpointOf("webclient").ToString().TrimEnd('/');

@@ -3,11 +3,9 @@ using OAuthDemo.IntegrationTests.Infrastructure;
 
 namespace OAuthDemo.IntegrationTests.ResourceApi;
 
-/// <summary>Every row of SPEC §3's table, allowed and refused, with RFC 6750 errors.</summary>
+/// <summary>Every row of the README's API table, allowed and refused, with RFC 6750 errors.</summary>
 public class ApiAccessTests(AppHostFixture fixture)
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task Me_describes_a_user_token()
     {

@@ -7,8 +7,6 @@ namespace OAuthDemo.IntegrationTests.ResourceApi;
 /// <summary>Tokens the API must refuse with 401 and error="invalid_token" (RFC 6750 §3.1, RFC 8725).</summary>
 public class ForgedTokenTests(AppHostFixture fixture)
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     private async Task AssertRefusedAsync(string token, string? descriptionPart = null)
     {
         using var api = fixture.CreateApiClient();

@@ -5,8 +5,6 @@ namespace OAuthDemo.IntegrationTests.ResourceApi;
 
 public class NotesTests(AppHostFixture fixture)
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     private const string Scopes = "openid notes.read notes.write";
 
     private static async Task<string> AddAsync(HttpClient api, string token, string text)

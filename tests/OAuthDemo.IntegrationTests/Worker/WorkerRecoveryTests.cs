@@ -3,15 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace OAuthDemo.IntegrationTests.Worker;
 
-/// <summary>Tests that stop a service: they run alone, after every parallel test has finished.</summary>
-[CollectionDefinition(nameof(DisruptiveTests), DisableParallelization = true)]
-public sealed class DisruptiveTests;
-
 [Collection(nameof(DisruptiveTests))]
 public class WorkerRecoveryTests(AppHostFixture fixture)
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     private async Task RunCommandAsync(string resource, string command)
     {
         var model = fixture.App.Services.GetRequiredService<DistributedApplicationModel>();

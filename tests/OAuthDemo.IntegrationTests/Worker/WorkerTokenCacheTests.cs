@@ -2,8 +2,6 @@ namespace OAuthDemo.IntegrationTests.Worker;
 
 public class WorkerTokenCacheTests(AppHostFixture fixture)
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     // Counted where they are issued, by the auth server, not by the worker's own account.
     private int TokensIssuedToWorker() =>
         fixture.AuthServerLog.Count(l => l.Contains("Token issued: access_token for client worker,"));
