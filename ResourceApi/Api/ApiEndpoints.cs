@@ -12,6 +12,8 @@ public sealed record MeDto(string Subject, string? ClientId, IReadOnlyCollection
 
 public sealed record StatsDto(int Users, int Notes, DateTimeOffset? NewestNoteAt);
 
+public sealed record ServiceInfo(string Name, string OpenApi);
+
 /// <summary>
 /// The API (the README's table): who is calling, the caller's notes, and usage figures for
 /// machine clients. Every route needs a valid access token; most need a scope too.
@@ -20,6 +22,10 @@ internal static class ApiEndpoints
 {
     public static IEndpointRouteBuilder MapApiEndpoints(this IEndpointRouteBuilder app)
     {
+        // The front door, for people and tools that land on the API: anonymous, and no data.
+        app.MapGet("/", () => new ServiceInfo("OAuthDemo resource API", "/openapi/v1.json"))
+            .WithSummary("What this service is and where its OpenAPI document is.").WithTags("Service");
+
         var api = app.MapGroup("/api")
             .RequireAuthorization()
             .AddEndpointFilter<CallerLoggingFilter>();
