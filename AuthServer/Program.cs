@@ -2,11 +2,13 @@ using OAuthDemo.AuthServer;
 using OAuthDemo.AuthServer.Authorization;
 using OAuthDemo.AuthServer.Configuration;
 using OAuthDemo.AuthServer.Data;
+using OAuthDemo.AuthServer.Data.Stores;
 using OAuthDemo.AuthServer.Endpoints;
 using OAuthDemo.AuthServer.Hosting;
 using OAuthDemo.AuthServer.Keys;
 using OAuthDemo.AuthServer.Observability;
 using OAuthDemo.AuthServer.Seeding;
+using OpenIddict.EntityFrameworkCore.Models;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -24,10 +26,20 @@ builder.Services.AddTokenKeys();                  // signing and encryption keys
 builder.Services.AddConfigurationSeeding();       // clients, scopes and users from AuthServer:*
 builder.Services.AddSingleton<TokenMetrics>();
 builder.Services.AddScoped<TokenPrincipalFactory>();
+builder.Services.AddTokenIssuanceStores();        // verified secrets, clients in memory, batched token writes
 
 builder.Services.AddOpenIddict()
-    // Applications (clients), authorizations, scopes and tokens live in authdb.
-    .AddCore(options => options.UseEntityFrameworkCore().UseDbContext<AuthDbContext>())
+    .AddCore(options =>
+    {
+        // Applications (clients), authorizations, scopes and tokens live in authdb.
+        options.UseEntityFrameworkCore().UseDbContext<AuthDbContext>();
+        // Issuing a token must not cost a PBKDF2 secret check, a client query and a tracked
+        // SaveChanges every time: a verified secret is recognised, clients come from memory while
+        // every change is announced, and new tokens are stored in batches (Data/Stores).
+        options.ReplaceApplicationManager(typeof(VerifiedSecretApplicationManager<>));
+        options.ReplaceApplicationStore<OpenIddictEntityFrameworkCoreApplication, SnapshotApplicationStore>(ServiceLifetime.Scoped);
+        options.ReplaceTokenStore<OpenIddictEntityFrameworkCoreToken, BatchedTokenStore>(ServiceLifetime.Scoped);
+    })
     .AddServer(options =>
     {
         // OpenIddict answers discovery, the JWKS, revocation and introspection by itself. It also
@@ -55,7 +67,8 @@ builder.Services.AddOpenIddict()
         options.RequireProofKeyForCodeExchange();
         options.Configure(o => o.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
 
-        // Advertised in discovery; the API scopes' audiences are in the database (ScopeSeeder).
+        // Advertised in discovery. The API scopes' audiences come from the same configuration
+        // (AuthServer:Scopes), which ScopeSeeder also copies into authdb.
         options.RegisterScopes([Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.OfflineAccess, .. settings.Scopes.Keys]);
         options.RegisterClaims(Claims.Name, Claims.PreferredUsername, Claims.Email, Claims.EmailVerified, Claims.AuthenticationTime);
 

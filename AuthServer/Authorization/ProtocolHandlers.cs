@@ -18,6 +18,11 @@ internal static class ProtocolHandlerRegistration
             .UseScopedHandler<ScopePermissionHandler>()
             .SetOrder(Authentication.ValidateScopePermissions.Descriptor.Order - 1)
             .SetType(OpenIddictServerHandlerType.Custom))
+        // Just before OpenIddict's check of the token entry, which ends the request when it refuses a reuse.
+        .AddEventHandler<ValidateTokenContext>(h => h
+            .UseScopedHandler<RevokeSignInOnReuseHandler>()
+            .SetOrder(Protection.ValidateTokenEntry.Descriptor.Order - 500)
+            .SetType(OpenIddictServerHandlerType.Custom))
         // Before OpenIddict's own normalization, which turns only invalid_token into active: false.
         .AddEventHandler<ApplyIntrospectionResponseContext>(h => h
             .UseSingletonHandler<IntrospectionResponseHandler>()

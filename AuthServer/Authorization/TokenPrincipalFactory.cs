@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using Microsoft.IdentityModel.Tokens;
+using Microsoft.Extensions.Options;
+using OAuthDemo.AuthServer.Configuration;
 using OAuthDemo.AuthServer.Data;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -10,12 +12,12 @@ namespace OAuthDemo.AuthServer.Authorization;
 /// Builds the principals OpenIddict turns into tokens, for users and for machine clients, and
 /// decides which claim goes into which token.
 /// </summary>
-internal sealed class TokenPrincipalFactory(IOpenIddictScopeManager scopeManager)
+internal sealed class TokenPrincipalFactory(IOptions<AuthServerSettings> settings)
 {
     /// <summary>A new principal for a user who has just authorized a client.</summary>
-    public async Task<ClaimsPrincipal> CreateForUserAsync(ApplicationUser user, IEnumerable<string> grantedScopes, DateTimeOffset? authenticatedAt, CancellationToken ct)
+    public ClaimsPrincipal CreateForUser(ApplicationUser user, IEnumerable<string> grantedScopes, DateTimeOffset? authenticatedAt)
     {
-        var principal = await CreateWithScopesAsync(grantedScopes, ct);
+        var principal = CreateWithScopes(grantedScopes);
         if (authenticatedAt is { } at)
             principal.SetClaim(Claims.AuthenticationTime, at.ToUnixTimeSeconds());
 
@@ -38,20 +40,25 @@ internal sealed class TokenPrincipalFactory(IOpenIddictScopeManager scopeManager
     }
 
     /// <summary>A principal for a machine client (client credentials): the client is its own subject.</summary>
-    public async Task<ClaimsPrincipal> CreateForClientAsync(string clientId, IEnumerable<string> grantedScopes, CancellationToken ct)
+    public ClaimsPrincipal CreateForClient(string clientId, IEnumerable<string> grantedScopes)
     {
-        var principal = await CreateWithScopesAsync(grantedScopes, ct);
+        var principal = CreateWithScopes(grantedScopes);
         principal.SetClaim(Claims.Subject, clientId);
         principal.SetDestinations(GetDestinations);
         return principal;
     }
 
-    private async Task<ClaimsPrincipal> CreateWithScopesAsync(IEnumerable<string> grantedScopes, CancellationToken ct)
+    private ClaimsPrincipal CreateWithScopes(IEnumerable<string> grantedScopes)
     {
         var principal = new ClaimsPrincipal(new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role));
         principal.SetScopes(grantedScopes);
-        // The audience comes from the scopes: notes.read → resource-api, and so on.
-        principal.SetResources(await scopeManager.ListResourcesAsync(principal.GetScopes(), ct).ToListAsync(ct));
+        // The audience comes from the scopes (notes.read → resource-api), read from the same
+        // configuration ScopeSeeder copies into authdb: the tokens and the seeded scopes cannot
+        // disagree, and issuing a token costs no query for it.
+        var scopes = settings.Value.Scopes;
+        principal.SetResources(principal.GetScopes()
+            .SelectMany(scope => scopes.TryGetValue(scope, out var configured) ? configured.Resources : [])
+            .Distinct(StringComparer.Ordinal));
         return principal;
     }
 

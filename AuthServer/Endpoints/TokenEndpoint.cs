@@ -30,7 +30,7 @@ internal static class TokenEndpoint
         if (request.IsClientCredentialsGrantType())
         {
             // OpenIddict has checked the secret and that every requested scope is allowed for this client.
-            var principal = await principals.CreateForClientAsync(request.ClientId!, request.GetScopes(), http.RequestAborted);
+            var principal = principals.CreateForClient(request.ClientId!, request.GetScopes());
             return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }
 

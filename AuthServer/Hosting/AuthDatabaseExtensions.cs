@@ -11,11 +11,15 @@ internal static class AuthDatabaseExtensions
     /// </summary>
     public static void AddAuthDatabase(this WebApplicationBuilder builder)
     {
-        builder.Configuration.RequireConnectionString("authdb");
+        builder.Configuration.RequireConnectionString(AuthDatabaseConnection.Name);
 
-        // No automatic retries: OpenIddict's stores and the seeding lock run their own transactions,
-        // which EF Core's retrying execution strategy refuses.
-        builder.AddNpgsqlDbContext<AuthDbContext>("authdb", settings => settings.DisableRetry = true);
+        builder.AddNpgsqlDbContext<AuthDbContext>(AuthDatabaseConnection.Name, settings =>
+        {
+            // No automatic retries: OpenIddict's stores and the seeding lock run their own
+            // transactions, which EF Core's retrying execution strategy refuses.
+            settings.DisableRetry = true;
+            settings.ConnectionString = AuthDatabaseConnection.WithPoolSettings(settings.ConnectionString);
+        });
 
         // Cookies and protected keys must survive restarts and be readable by every replica.
         builder.Services.AddDataProtection()

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using OAuthDemo.AuthServer.Configuration;
 using OAuthDemo.AuthServer.Data;
 using OAuthDemo.AuthServer.Keys;
@@ -28,19 +29,17 @@ internal static class AuthServerInitializer
         await db.Database.MigrateAsync(ct);
 
         // One replica at a time creates keys and seeds, so two never create the same client twice.
-        await db.Database.OpenConnectionAsync(ct);
-        try
-        {
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({SeedLockKey})", ct);
-            await services.GetRequiredService<TokenKeyStore>().LoadIntoAsync(app.Services.GetRequiredService<TokenKeyRing>(), ct);
-            await services.GetRequiredService<ScopeSeeder>().SeedAsync(ct);
-            await services.GetRequiredService<ClientSeeder>().SeedAsync(ct);
-            await services.GetRequiredService<UserSeeder>().SeedAsync(ct);
-        }
-        finally
-        {
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({SeedLockKey})", CancellationToken.None);
-            await db.Database.CloseConnectionAsync();
-        }
+        // The lock is held on a connection of its own, outside the pool: closing it releases the
+        // lock, whatever happened, and no pooled connection ever carries it.
+        var lockConnectionString = new NpgsqlConnectionStringBuilder(AuthDatabaseConnection.ConnectionString(app.Configuration)) { Pooling = false }.ConnectionString;
+        await using var lockConnection = new NpgsqlConnection(lockConnectionString);
+        await lockConnection.OpenAsync(ct);
+        await using (var takeLock = new NpgsqlCommand($"SELECT pg_advisory_lock({SeedLockKey})", lockConnection))
+            await takeLock.ExecuteNonQueryAsync(ct);
+
+        await services.GetRequiredService<TokenKeyStore>().LoadIntoAsync(app.Services.GetRequiredService<TokenKeyRing>(), ct);
+        await services.GetRequiredService<ScopeSeeder>().SeedAsync(ct);
+        await services.GetRequiredService<ClientSeeder>().SeedAsync(ct);
+        await services.GetRequiredService<UserSeeder>().SeedAsync(ct);
     }
 }

@@ -45,6 +45,9 @@ public sealed class AppHostFixture : IAsyncLifetime
     /// </summary>
     public const string MachineClientId = "harness-m2m";
 
+    /// <summary>A machine client a test changes in the database, to see the change reach the server at once.</summary>
+    public const string ChangingClientId = "harness-changing";
+
     /// <summary>A machine client whose access tokens live five seconds, for expiry tests.</summary>
     public const string ShortLivedClientId = "harness-short";
 
@@ -147,6 +150,12 @@ public sealed class AppHostFixture : IAsyncLifetime
                 Secret = appHost.AddParameter($"{MachineClientId}-secret", secret: true),
                 GrantTypes = ["client_credentials"],
                 Scopes = ["stats.read"],
+            })
+            .WithClient(new DemoClient(ChangingClientId)
+            {
+                Secret = appHost.AddParameter($"{ChangingClientId}-secret", secret: true),
+                GrantTypes = ["client_credentials"],
+                Scopes = ["stats.read", OtherApiScope],
             })
             .WithClient(new DemoClient(ShortLivedClientId)
             {

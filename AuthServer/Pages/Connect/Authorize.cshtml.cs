@@ -71,7 +71,7 @@ internal sealed class AuthorizeModel(
 
         // Implicit consent (first-party clients), or consent already given: issue the code.
         if (consentType == ConsentTypes.Implicit || (consented && !request.HasPromptValue(PromptValues.Consent)))
-            return await IssueAsync(user, request, login.Properties?.IssuedUtc);
+            return Issue(user, request, login.Properties?.IssuedUtc);
 
         if (request.HasPromptValue(PromptValues.None))
             return Forbid(Errors.ConsentRequired, "The user has not allowed this client yet.");
@@ -100,12 +100,12 @@ internal sealed class AuthorizeModel(
         // Remember the consent, so the user is asked again only with prompt=consent or new scopes.
         if (!await HasConsentedAsync(user, application, request))
         {
-            var principal = await principals.CreateForUserAsync(user, request.GetScopes(), null, HttpContext.RequestAborted);
+            var principal = principals.CreateForUser(user, request.GetScopes(), null);
             await authorizations.CreateAsync(principal, user.Id, (await applications.GetIdAsync(application, HttpContext.RequestAborted))!,
                 AuthorizationTypes.Permanent, principal.GetScopes(), HttpContext.RequestAborted);
         }
 
-        return await IssueAsync(user, request, login.Properties?.IssuedUtc);
+        return Issue(user, request, login.Properties?.IssuedUtc);
     }
 
     /// <summary>
@@ -133,11 +133,8 @@ internal sealed class AuthorizeModel(
 
     // The code gets its own ad-hoc authorization (no authorization id is attached here): that
     // authorization is the token family that a refresh token replay revokes, one per sign-in.
-    private async Task<IActionResult> IssueAsync(ApplicationUser user, OpenIddictRequest request, DateTimeOffset? authenticatedAt)
-    {
-        var principal = await principals.CreateForUserAsync(user, request.GetScopes(), authenticatedAt, HttpContext.RequestAborted);
-        return SignIn(principal, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
-    }
+    private Microsoft.AspNetCore.Mvc.SignInResult Issue(ApplicationUser user, OpenIddictRequest request, DateTimeOffset? authenticatedAt) =>
+        SignIn(principals.CreateForUser(user, request.GetScopes(), authenticatedAt), OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
 
     private ForbidResult Forbid(string error, string description) =>
         Forbid(OpenIddictErrors.Properties(error, description), OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);

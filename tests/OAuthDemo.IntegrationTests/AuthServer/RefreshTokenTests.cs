@@ -49,6 +49,29 @@ public class RefreshTokenTests(AppHostFixture fixture)
     }
 
     [Fact]
+    public async Task A_replay_revokes_the_sign_in_itself_so_even_a_token_stored_later_is_refused()
+    {
+        using var server = fixture.CreateAuthServerClient();
+        var (client, tokens) = await SignInAsync(server);
+        var signIn = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(tokens.AccessToken).GetClaim("oi_au_id").Value;
+        await client.RefreshAsync(tokens.RefreshToken!, Ct);
+
+        await client.RefreshAsync(tokens.RefreshToken!, Ct); // replay
+
+        // The sign-in's (ad-hoc) authorization is revoked, not only the tokens stored so far:
+        // a token of it that was still being written, or is presented later, is refused as well.
+        await using var db = new Npgsql.NpgsqlConnection(await fixture.App.GetConnectionStringAsync("authdb", Ct));
+        await db.OpenAsync(Ct);
+        await using var status = new Npgsql.NpgsqlCommand("SELECT \"Status\" FROM \"OpenIddictAuthorizations\" WHERE \"Id\" = @id", db);
+        status.Parameters.AddWithValue("id", signIn);
+        Assert.Equal("revoked", await status.ExecuteScalarAsync(Ct));
+
+        // The user's consent is a separate authorization: signing in again still works.
+        var (_, again) = await SignInAsync(server);
+        Assert.NotNull(again.AccessToken);
+    }
+
+    [Fact]
     public async Task A_replay_in_one_sign_in_leaves_another_sign_in_alone()
     {
         using var server = fixture.CreateAuthServerClient();

@@ -16,6 +16,7 @@ public sealed class TestSecrets(IReadOnlyDictionary<string, string> values)
     public string ImplicitClientSecret => values[$"{AppHostFixture.ImplicitClientId}-secret"];
     public string MachineClientSecret => values[$"{AppHostFixture.MachineClientId}-secret"];
     public string ShortLivedClientSecret => values[$"{AppHostFixture.ShortLivedClientId}-secret"];
+    public string ChangingClientSecret => values[$"{AppHostFixture.ChangingClientId}-secret"];
 
     public static async Task<TestSecrets> ReadAsync(IEnumerable<ParameterResource> parameters, CancellationToken ct)
     {
