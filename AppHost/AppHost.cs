@@ -15,6 +15,7 @@ var bobPassword = builder.AddGeneratedSecret("bob-password");
 var webClientSecret = builder.AddGeneratedSecret("webclient-secret");
 var workerSecret = builder.AddGeneratedSecret("worker-secret");
 var resourceApiSecret = builder.AddGeneratedSecret("resource-api-secret");
+var keyAdminSecret = builder.AddGeneratedSecret("key-admin-secret");
 
 // Declared first because the auth server registers redirect URIs on the web client's endpoint;
 // the web client's own references follow at the end.
@@ -31,6 +32,8 @@ var authServer = builder.AddServiceProject<Projects.AuthServer>("authserver")
     .WithClient(DemoClients.ResourceApi(resourceApiSecret))
     .WithUser(new DemoUser("alice", alicePassword) { Email = "alice@example.com", DisplayName = "Alice Liddell" })
     .WithUser(new DemoUser("bob", bobPassword) { Email = "bob@example.com", DisplayName = "Bob Builder" })
+    // Signing keys rotate on a schedule (AuthServer:Keys); this command rotates now, to watch the JWKS change.
+    .WithKeyRotationCommand(keyAdminSecret)
     .WithHttpHealthCheck("/health");
 
 // The protected API: validates access tokens alone, against the auth server's JWKS.

@@ -22,7 +22,7 @@ var settings = builder.AddAuthServerSettings();
 builder.AddAuthDatabase();                        // authdb: EF Core, and the Data Protection key ring
 builder.AddIdentityAccounts();                    // users, password hashing, lockout, the login cookie
 builder.Services.AddPublicClientCors(settings);   // fetch from the /spa origin, and no other
-builder.Services.AddTokenKeys();                  // signing and encryption keys, kept in authdb
+builder.Services.AddTokenKeys();                  // signing and encryption keys in authdb, rotating (AuthServer:Keys)
 builder.Services.AddConfigurationSeeding();       // clients, scopes and users from AuthServer:*
 builder.Services.AddSingleton<TokenMetrics>();
 builder.Services.AddScoped<TokenPrincipalFactory>();
@@ -100,7 +100,8 @@ builder.Services.AddOpenIddict()
         // Our handlers in OpenIddict's pipeline: RFC wording of errors, and an audit event and a
         // metric for every token issued, refreshed, revoked or refused.
         options.AddProtocolHandlers()
-               .AddTokenEventHandlers();
+               .AddTokenEventHandlers()
+               .AddActiveKeySelection();         // each token signed with the key active now (Keys/)
     });
 
 var app = builder.Build();
@@ -120,6 +121,7 @@ app.UseAntiforgery();
 app.MapDefaultEndpoints();    // /health, /alive
 app.MapTokenEndpoint();
 app.MapUserInfoEndpoint();
+app.MapKeyRotationEndpoint(); // POST /admin/keys/rotate, for the AppHost's command
 app.MapRazorPages();          // login, consent, sign-out, error
 
 app.Run();

@@ -18,11 +18,38 @@ public sealed class AuthServerSettings
     /// <summary>Zero: a used refresh token is dead at once (RFC 9700 §4.14.2).</summary>
     public TimeSpan RefreshTokenReuseLeeway { get; set; } = TimeSpan.Zero;
 
+    /// <summary>How the signing and encryption keys rotate.</summary>
+    public KeySettings Keys { get; set; } = new();
+
     public Dictionary<string, ScopeSettings> Scopes { get; set; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, ClientSettings> Clients { get; set; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, UserSettings> Users { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>
+/// <c>AuthServer:Keys</c>. A key is published (in the JWKS, not yet signing) for
+/// <see cref="PrepublishPeriod"/>, then signs for <see cref="RotationInterval"/>, then stays in the
+/// JWKS for <see cref="RetirementPeriod"/> so the tokens it signed still validate, then is removed.
+/// The defaults fit a 15-minute access token and APIs that refresh the JWKS hourly.
+/// </summary>
+public sealed class KeySettings
+{
+    public TimeSpan RotationInterval { get; set; } = TimeSpan.FromDays(30);
+
+    public TimeSpan PrepublishPeriod { get; set; } = TimeSpan.FromDays(2);
+
+    public TimeSpan RetirementPeriod { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// Lets the AppHost's "Rotate signing key now" command call <c>POST /admin/keys/rotate</c>
+    /// (header <c>X-Admin-Secret</c>); without it that endpoint does not exist.
+    /// </summary>
+    public string? AdminSecret { get; set; }
+
+    /// <summary>How often each instance follows the keys in the database: a fifth of the pre-publication period, at most a minute.</summary>
+    public TimeSpan ReloadInterval => TimeSpan.FromTicks(Math.Clamp(PrepublishPeriod.Ticks / 5, TimeSpan.FromMilliseconds(200).Ticks, TimeSpan.FromMinutes(1).Ticks));
 }
 
 public sealed class ScopeSettings

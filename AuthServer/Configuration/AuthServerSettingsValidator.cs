@@ -33,6 +33,8 @@ public sealed class AuthServerSettingsValidator : IValidateOptions<AuthServerSet
         if (settings.RefreshTokenReuseLeeway < TimeSpan.Zero)
             errors.Add($"{root}:RefreshTokenReuseLeeway must not be negative (it is {settings.RefreshTokenReuseLeeway}).");
 
+        ValidateKeys(settings, errors);
+
         foreach (var (scope, scopeSettings) in settings.Scopes)
         {
             if (StandardScopes.Contains(scope))
@@ -51,6 +53,24 @@ public sealed class AuthServerSettingsValidator : IValidateOptions<AuthServerSet
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateKeys(AuthServerSettings settings, List<string> errors)
+    {
+        const string key = $"{AuthServerSettings.SectionName}:Keys";
+        var keys = settings.Keys;
+        if (keys.RotationInterval <= TimeSpan.Zero)
+            errors.Add($"{key}:RotationInterval must be positive (it is {keys.RotationInterval}).");
+        if (keys.PrepublishPeriod <= TimeSpan.Zero)
+            errors.Add($"{key}:PrepublishPeriod must be positive (it is {keys.PrepublishPeriod}): a key must be in the JWKS before it signs.");
+        else if (keys.PrepublishPeriod >= keys.RotationInterval)
+            errors.Add($"{key}:PrepublishPeriod ({keys.PrepublishPeriod}) must be shorter than {key}:RotationInterval ({keys.RotationInterval}).");
+
+        // A retired key must stay in the JWKS until every access token it signed has expired.
+        var longestAccessToken = settings.Clients.Values.Select(c => c.AccessTokenLifetime ?? TimeSpan.Zero).Append(settings.AccessTokenLifetime).Max();
+        if (keys.RetirementPeriod < longestAccessToken)
+            errors.Add($"{key}:RetirementPeriod ({keys.RetirementPeriod}) must be at least the longest access token lifetime ({longestAccessToken}): " +
+                       "tokens signed by a retired key must still validate until they expire.");
     }
 
     private static void ValidateClient(string key, ClientSettings client, AuthServerSettings settings, List<string> errors)

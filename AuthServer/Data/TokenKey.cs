@@ -16,10 +16,16 @@ public sealed class TokenKey
 
     public DateTimeOffset CreatedAt { get; init; }
 
-    /// <summary>When the key may start to be used.</summary>
-    public DateTimeOffset ActivatesAt { get; init; }
+    /// <summary>
+    /// When it starts signing (or encrypting); from <see cref="CreatedAt"/> until then it is only
+    /// published. Brought forward by "rotate now".
+    /// </summary>
+    public DateTimeOffset ActivatesAt { get; set; }
 
-    /// <summary>After this the key is no longer loaded; null while it is in use.</summary>
+    /// <summary>
+    /// When its successor activates and it stops signing; it stays published (and accepted) for the
+    /// retirement period after that, then is removed. Null while it has no successor.
+    /// </summary>
     public DateTimeOffset? RetiresAt { get; set; }
 
     /// <summary>The private key, protected with ASP.NET Core Data Protection.</summary>

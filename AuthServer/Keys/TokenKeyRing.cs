@@ -1,51 +1,95 @@
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
 
 namespace OAuthDemo.AuthServer.Keys;
 
-/// <summary>The keys loaded from the database at start-up, handed to OpenIddict.</summary>
-public sealed class TokenKeyRing
+/// <summary>A key loaded from the database, ready for OpenIddict.</summary>
+public sealed record LoadedKey<TCredentials>(KeyTimeline Timeline, TCredentials Credentials);
+
+/// <summary>
+/// The keys this instance holds, as the database last said: every published signing key that is
+/// published, active or retired (all in the JWKS and accepted for validation), and every server
+/// signing and encryption key not yet removed (accepted for the server's own tokens). Which one signs or encrypts is decided per token, by time
+/// (<see cref="ActiveSigning"/>), so a key takes over exactly at its activation on every replica.
+/// When the set changes, OpenIddict's options are rebuilt (this is their change token source), so
+/// the JWKS and validation follow without a restart.
+/// </summary>
+public sealed class TokenKeyRing(TimeProvider clock) : IOptionsChangeTokenSource<OpenIddictServerOptions>
 {
-    private IReadOnlyList<SigningCredentials>? _signing;
-    private IReadOnlyList<EncryptingCredentials>? _encryption;
+    private volatile Keys? _keys;
+    private CancellationTokenSource _changed = new();
 
-    public IReadOnlyList<SigningCredentials> Signing =>
-        _signing ?? throw new InvalidOperationException("Token keys are not loaded yet: InitializeAuthServerAsync() must run before the server handles requests.");
+    private sealed record Keys(
+        IReadOnlyList<LoadedKey<SigningCredentials>> Signing,
+        IReadOnlyList<LoadedKey<SigningCredentials>> ServerSigning,
+        IReadOnlyList<LoadedKey<EncryptingCredentials>> Encryption);
 
-    public IReadOnlyList<EncryptingCredentials> Encryption =>
-        _encryption ?? throw new InvalidOperationException("Token keys are not loaded yet: InitializeAuthServerAsync() must run before the server handles requests.");
+    public string? Name => Options.DefaultName;
 
-    internal void Load(IReadOnlyList<SigningCredentials> signing, IReadOnlyList<EncryptingCredentials> encryption)
+    public IChangeToken GetChangeToken() => new CancellationChangeToken(Volatile.Read(ref _changed).Token);
+
+    public IReadOnlyList<LoadedKey<SigningCredentials>> Signing => Current.Signing;
+
+    public IReadOnlyList<LoadedKey<SigningCredentials>> ServerSigning => Current.ServerSigning;
+
+    public IReadOnlyList<LoadedKey<EncryptingCredentials>> Encryption => Current.Encryption;
+
+    /// <summary>The signing key for an access or ID token issued now.</summary>
+    public LoadedKey<SigningCredentials> ActiveSigning => ActiveOf(Current.Signing);
+
+    /// <summary>The signing key for a code or refresh token issued now.</summary>
+    public LoadedKey<SigningCredentials> ActiveServerSigning => ActiveOf(Current.ServerSigning);
+
+    /// <summary>The encryption key for a token issued now.</summary>
+    public LoadedKey<EncryptingCredentials> ActiveEncryption => ActiveOf(Current.Encryption);
+
+    public bool IsLoaded => _keys is not null;
+
+    private Keys Current => _keys ?? throw new InvalidOperationException("Token keys are not loaded yet: InitializeAuthServerAsync() must run before the server handles requests.");
+
+    private LoadedKey<T> ActiveOf<T>(IReadOnlyList<LoadedKey<T>> keys)
     {
-        _signing = signing;
-        _encryption = encryption;
+        var now = clock.GetUtcNow();
+        LoadedKey<T>? active = null;
+        foreach (var key in keys)
+            if (key.Timeline.ActivatesAt <= now && (active is null || key.Timeline.ActivatesAt > active.Timeline.ActivatesAt))
+                active = key;
+        return active ?? throw new InvalidOperationException("No token key has activated yet.");
     }
+
+    /// <summary>Takes the keys the database holds now; tells OpenIddict when the set changed.</summary>
+    internal bool Load(
+        IReadOnlyList<LoadedKey<SigningCredentials>> signing,
+        IReadOnlyList<LoadedKey<SigningCredentials>> serverSigning,
+        IReadOnlyList<LoadedKey<EncryptingCredentials>> encryption)
+    {
+        var previous = _keys;
+        if (previous is not null && SameKeys(previous.Signing, signing) && SameKeys(previous.ServerSigning, serverSigning) && SameKeys(previous.Encryption, encryption))
+            return false;
+
+        _keys = new Keys(signing, serverSigning, encryption);
+        var changed = Interlocked.Exchange(ref _changed, new CancellationTokenSource());
+        changed.Cancel();
+        changed.Dispose();
+        return true;
+    }
+
+    private static bool SameKeys<T>(IReadOnlyList<LoadedKey<T>> a, IReadOnlyList<LoadedKey<T>> b) =>
+        a.Select(k => k.Timeline).SequenceEqual(b.Select(k => k.Timeline));
 }
 
-internal static class TokenKeyServiceExtensions
+/// <summary>Gives OpenIddict the ring's keys instead of development certificates, each time its options are built.</summary>
+internal sealed class TokenKeyRingOptionsSetup(TokenKeyRing ring) : IConfigureOptions<OpenIddictServerOptions>
 {
-    /// <summary>
-    /// Signing and encryption keys from authdb (created on first start), given to OpenIddict in
-    /// place of development certificates.
-    /// </summary>
-    public static IServiceCollection AddTokenKeys(this IServiceCollection services)
+    public void Configure(OpenIddictServerOptions options)
     {
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<TokenKeyRing>();
-        services.AddScoped<TokenKeyStore>();
-        services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, TokenKeyRingOptionsSetup>();
-        return services;
-    }
-
-    private sealed class TokenKeyRingOptionsSetup(TokenKeyRing ring) : IConfigureOptions<OpenIddictServerOptions>
-    {
-        public void Configure(OpenIddictServerOptions options)
-        {
-            foreach (var credentials in ring.Signing)
-                options.SigningCredentials.Add(credentials);
-            foreach (var credentials in ring.Encryption)
-                options.EncryptionCredentials.Add(credentials);
-        }
+        // All in one list: OpenIddict publishes only the asymmetric ones in the JWKS and accepts
+        // all of them when it validates its own tokens.
+        foreach (var key in ring.Signing.Concat(ring.ServerSigning))
+            options.SigningCredentials.Add(key.Credentials);
+        foreach (var key in ring.Encryption)
+            options.EncryptionCredentials.Add(key.Credentials);
     }
 }

@@ -1,90 +1,176 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
+using OAuthDemo.AuthServer.Configuration;
 using OAuthDemo.AuthServer.Data;
+using OAuthDemo.AuthServer.Observability;
 
 namespace OAuthDemo.AuthServer.Keys;
 
 /// <summary>
-/// Creates the token keys on first start and loads them on every start, from <c>authdb</c>.
-/// Private keys are stored protected by ASP.NET Core Data Protection (whose key ring is in the
-/// same database: swap in ProtectKeysWith… for a KMS in production).
+/// The token keys in <c>authdb</c>: follows the rotation schedule (creating, retiring and removing
+/// keys) and loads them into the <see cref="TokenKeyRing"/>. Every change is made under one
+/// PostgreSQL advisory lock, re-reading the keys inside it, so replicas that start or rotate at the
+/// same moment create exactly one key. Private keys are stored protected by ASP.NET Core Data
+/// Protection.
 /// </summary>
-internal sealed class TokenKeyStore(AuthDbContext db, IDataProtectionProvider dataProtection, TimeProvider clock, ILogger<TokenKeyStore> logger)
+internal sealed partial class TokenKeyStore(
+    AuthDbContext db,
+    IDataProtectionProvider dataProtection,
+    IOptions<AuthServerSettings> settings,
+    TokenKeyRing ring,
+    KeyMaterialCache material,
+    TokenMetrics metrics,
+    TimeProvider clock,
+    ILogger<TokenKeyStore> logger)
 {
-    public const string SignatureUse = "sig";
-    public const string EncryptionUse = "enc";
+    // Any constant works: it only has to be the same for every replica.
+    private const long KeyLockKey = 0x0A_07_D3_31;
 
     private readonly IDataProtector _protector = dataProtection.CreateProtector("OAuthDemo.AuthServer.TokenKeys.v1");
 
-    public async Task LoadIntoAsync(TokenKeyRing ring, CancellationToken ct)
+    /// <summary>Brings the keys in line with the schedule, then loads them. True if this instance's key set changed.</summary>
+    public async Task<bool> FollowScheduleAsync(CancellationToken ct)
     {
-        var keys = await db.TokenKeys.AsNoTracking().OrderByDescending(k => k.ActivatesAt).ToListAsync(ct);
-
-        if (!keys.Any(k => k.Use == SignatureUse))
-            keys.Add(await CreateAsync(SignatureUse, ct));
-        if (!keys.Any(k => k.Use == EncryptionUse))
-            keys.Add(await CreateAsync(EncryptionUse, ct));
-
-        var now = clock.GetUtcNow();
-        var usable = keys.Where(k => k.RetiresAt is null || k.RetiresAt > now).ToLookup(k => k.Use);
-
-        ring.Load(
-            usable[SignatureUse].Select(ToSigningCredentials).ToList(),
-            usable[EncryptionUse].Select(ToEncryptingCredentials).ToList());
-
-        logger.LogInformation("Loaded token keys: signing {SigningKeyIds}, encryption {EncryptionKeyIds}",
-            usable[SignatureUse].Select(k => k.Id), usable[EncryptionUse].Select(k => k.Id));
+        var keys = await db.TokenKeys.AsNoTracking().ToListAsync(ct);
+        if (TokenKeyUses.All.Any(use => !PlanFor(use, keys).IsEmpty))
+            keys = await ChangeUnderLockAsync(current => TokenKeyUses.All.Select(use => (use, PlanFor(use, current))).ToList(), ct);
+        return Load(keys);
     }
 
-    private async Task<TokenKey> CreateAsync(string use, CancellationToken ct)
+    /// <summary>The next signing key activates now (the published one, or a new one) and the current one retires.</summary>
+    public async Task<TokenKey> RotateSigningKeyNowAsync(CancellationToken ct)
+    {
+        var now = Now();
+        var keys = await ChangeUnderLockAsync(current =>
+        {
+            var signing = current.Where(k => k.Use == TokenKeyUses.Signing).Select(Timeline).ToList();
+            if (TokenKeySchedule.PublishedKeyToActivate(signing, now) is { } published)
+            {
+                var key = current.Single(k => k.Id == published);
+                key.ActivatesAt = now;
+                LogActivatedEarly(logger, key.Id);
+                return [(TokenKeyUses.Signing, PlanFor(TokenKeyUses.Signing, current))];
+            }
+            return [(TokenKeyUses.Signing, new KeyPlan(now, [], []))];
+        }, ct);
+        Load(keys);
+        return keys.Where(k => k.Use == TokenKeyUses.Signing && k.ActivatesAt <= now).MaxBy(k => k.ActivatesAt)!;
+    }
+
+    private KeyPlan PlanFor(string use, IEnumerable<TokenKey> keys) =>
+        TokenKeySchedule.Plan(keys.Where(k => k.Use == use).Select(Timeline).ToList(), Now(), settings.Value.Keys, TokenKeySchedule.Retention(use, settings.Value));
+
+    /// <summary>In PostgreSQL's precision (microseconds), so a time read back compares equal to the one written.</summary>
+    private DateTimeOffset Now()
+    {
+        var now = clock.GetUtcNow();
+        return now.AddTicks(-(now.Ticks % 10));
+    }
+
+    /// <summary>Re-reads the keys under the lock, applies what <paramref name="decide"/> asks, and returns the keys after.</summary>
+    private async Task<List<TokenKey>> ChangeUnderLockAsync(Func<List<TokenKey>, List<(string Use, KeyPlan Plan)>> decide, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({KeyLockKey})", ct);
+        var keys = await db.TokenKeys.ToListAsync(ct);
+
+        foreach (var (use, plan) in decide(keys))
+        {
+            foreach (var (id, retiresAt) in plan.Retire)
+                keys.Single(k => k.Id == id).RetiresAt = retiresAt;
+            foreach (var id in plan.Remove)
+            {
+                var removed = keys.Single(k => k.Id == id);
+                db.TokenKeys.Remove(removed);
+                keys.Remove(removed);
+                LogRemoved(logger, use, id);
+                metrics.RecordKeyEvent("removed", use);
+            }
+            if (plan.CreateActivatingAt is { } activatesAt)
+            {
+                var created = Create(use, activatesAt);
+                db.TokenKeys.Add(created);
+                keys.Add(created);
+                if (keys.Where(k => k.Use == use && k.ActivatesAt < activatesAt).MaxBy(k => k.ActivatesAt) is { } predecessor)
+                    predecessor.RetiresAt = activatesAt;
+                LogCreated(logger, use, created.Id, created.Algorithm, activatesAt);
+                metrics.RecordKeyEvent("created", use);
+            }
+        }
+
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return keys;
+    }
+
+    private TokenKey Create(string use, DateTimeOffset activatesAt)
     {
         string id, algorithm;
-        byte[] material;
-        if (use == SignatureUse)
+        byte[] privateKey;
+        if (use == TokenKeyUses.Signing)
         {
             // RS256: the algorithm every OpenID Connect relying party must accept for ID tokens.
             using var rsa = RSA.Create(2048);
-            material = rsa.ExportPkcs8PrivateKey();
+            privateKey = rsa.ExportPkcs8PrivateKey();
             id = Base64UrlEncoder.Encode(JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(rsa.ExportParameters(false))).ComputeJwkThumbprint());
             algorithm = SecurityAlgorithms.RsaSha256;
         }
         else
         {
-            // Codes and refresh tokens are encrypted for the server itself: a symmetric key
-            // (A256KW) is enough and never leaves the server.
-            material = RandomNumberGenerator.GetBytes(32);
+            // Codes and refresh tokens are signed and encrypted for the server itself: symmetric keys
+            // (HS256, A256KW) are enough and never leave the server.
+            privateKey = RandomNumberGenerator.GetBytes(32);
             id = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(12));
-            algorithm = SecurityAlgorithms.Aes256KW;
+            algorithm = use == TokenKeyUses.ServerSigning ? SecurityAlgorithms.HmacSha256 : SecurityAlgorithms.Aes256KW;
         }
 
-        var now = clock.GetUtcNow();
         var key = new TokenKey
         {
             Id = id,
             Use = use,
             Algorithm = algorithm,
-            CreatedAt = now,
-            ActivatesAt = now,
-            ProtectedKey = Convert.ToBase64String(_protector.Protect(material)),
+            CreatedAt = Now(),
+            ActivatesAt = activatesAt,
+            ProtectedKey = Convert.ToBase64String(_protector.Protect(privateKey)),
         };
-        CryptographicOperations.ZeroMemory(material);
-
-        db.TokenKeys.Add(key);
-        await db.SaveChangesAsync(ct);
-        logger.LogInformation("Created {Use} key {KeyId} ({Algorithm})", use, id, algorithm);
+        CryptographicOperations.ZeroMemory(privateKey);
         return key;
     }
 
-    private SigningCredentials ToSigningCredentials(TokenKey key)
+    private bool Load(List<TokenKey> keys)
     {
-        var rsa = RSA.Create();
-        rsa.ImportPkcs8PrivateKey(_protector.Unprotect(Convert.FromBase64String(key.ProtectedKey)), out _);
-        return new SigningCredentials(new RsaSecurityKey(rsa) { KeyId = key.Id }, key.Algorithm);
+        var now = clock.GetUtcNow();
+        bool Kept(TokenKey k) => TokenKeySchedule.StageOf(Timeline(k), now, TokenKeySchedule.Retention(k.Use, settings.Value)) != TokenKeyStage.Removed;
+        List<LoadedKey<SigningCredentials>> SigningKeys(string use) => keys.Where(k => k.Use == use && Kept(k)).OrderBy(k => k.ActivatesAt)
+            .Select(k => new LoadedKey<SigningCredentials>(Timeline(k), material.Signing(k, _protector))).ToList();
+        var signing = SigningKeys(TokenKeyUses.Signing);
+        var serverSigning = SigningKeys(TokenKeyUses.ServerSigning);
+        var encryption = keys.Where(k => k.Use == TokenKeyUses.Encryption && Kept(k)).OrderBy(k => k.ActivatesAt)
+            .Select(k => new LoadedKey<EncryptingCredentials>(Timeline(k), material.Encryption(k, _protector))).ToList();
+
+        if (!ring.Load(signing, serverSigning, encryption))
+            return false;
+
+        LogLoaded(logger, signing.Select(k => $"{k.Timeline.Id} ({TokenKeySchedule.StageOf(k.Timeline, now, settings.Value.Keys.RetirementPeriod).ToString().ToLowerInvariant()})"),
+            serverSigning.Select(k => k.Timeline.Id), encryption.Select(k => k.Timeline.Id));
+        material.KeepOnly(keys.Select(k => k.Id));
+        return true;
     }
 
-    private EncryptingCredentials ToEncryptingCredentials(TokenKey key) =>
-        new(new SymmetricSecurityKey(_protector.Unprotect(Convert.FromBase64String(key.ProtectedKey))) { KeyId = key.Id },
-            key.Algorithm, SecurityAlgorithms.Aes256CbcHmacSha512);
+    private static KeyTimeline Timeline(TokenKey key) => new(key.Id, key.ActivatesAt, key.RetiresAt);
+
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Created {Use} key {KeyId} ({Algorithm}), published now, active from {ActivatesAt:O}")]
+    private static partial void LogCreated(ILogger logger, string use, string keyId, string algorithm, DateTimeOffset activatesAt);
+
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Removed {Use} key {KeyId}: its retirement period is over")]
+    private static partial void LogRemoved(ILogger logger, string use, string keyId);
+
+    [LoggerMessage(EventId = 7003, Level = LogLevel.Warning, Message = "Signing key {KeyId} activated now, ahead of its schedule (rotate now)")]
+    private static partial void LogActivatedEarly(ILogger logger, string keyId);
+
+    [LoggerMessage(EventId = 7004, Level = LogLevel.Information, Message = "Token keys in use: signing {SigningKeys}, server signing {ServerSigningKeys}, encryption {EncryptionKeys}")]
+    private static partial void LogLoaded(ILogger logger, IEnumerable<string> signingKeys, IEnumerable<string> serverSigningKeys, IEnumerable<string> encryptionKeys);
 }

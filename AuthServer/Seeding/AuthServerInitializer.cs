@@ -10,34 +10,34 @@ namespace OAuthDemo.AuthServer.Seeding;
 internal static class AuthServerInitializer
 {
     // Any constant works: it only has to be the same for every replica.
-    private const long SeedLockKey = 0x0A_07_D3_30;
+    private const long StartupLockKey = 0x0A_07_D3_30;
 
     /// <summary>
-    /// Runs before the server listens, so it reports healthy only once the schema is migrated,
-    /// clients, scopes and users are seeded, and the token keys are loaded.
+    /// Runs before the server listens, so it reports healthy only once the schema is migrated, the
+    /// token keys are loaded, and clients, scopes and users are seeded.
     /// </summary>
     public static async Task InitializeAuthServerAsync(this WebApplication app, CancellationToken ct = default)
     {
         // Bad configuration stops here, with the setting named, before anything is written.
         _ = app.Services.GetRequiredService<IOptions<AuthServerSettings>>().Value;
 
-        await using var scope = app.Services.CreateAsyncScope();
-        var services = scope.ServiceProvider;
-        var db = services.GetRequiredService<AuthDbContext>();
-
-        // EF Core takes its own lock, so replicas starting together migrate once.
-        await db.Database.MigrateAsync(ct);
-
-        // One replica at a time creates keys and seeds, so two never create the same client twice.
+        // One replica at a time migrates, loads the keys and seeds: EF Core's own migration lock is
+        // taken per migration, so two replicas starting together could each apply half of them.
         // The lock is held on a connection of its own, outside the pool: closing it releases the
         // lock, whatever happened, and no pooled connection ever carries it.
         var lockConnectionString = new NpgsqlConnectionStringBuilder(AuthDatabaseConnection.ConnectionString(app.Configuration)) { Pooling = false }.ConnectionString;
         await using var lockConnection = new NpgsqlConnection(lockConnectionString);
         await lockConnection.OpenAsync(ct);
-        await using (var takeLock = new NpgsqlCommand($"SELECT pg_advisory_lock({SeedLockKey})", lockConnection))
+        await using (var takeLock = new NpgsqlCommand($"SELECT pg_advisory_lock({StartupLockKey})", lockConnection))
             await takeLock.ExecuteNonQueryAsync(ct);
 
-        await services.GetRequiredService<TokenKeyStore>().LoadIntoAsync(app.Services.GetRequiredService<TokenKeyRing>(), ct);
+        await using var scope = app.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        await services.GetRequiredService<AuthDbContext>().Database.MigrateAsync(ct);
+
+        // The keys the schedule asks for (the first ones on a new database), loaded for OpenIddict.
+        await services.GetRequiredService<TokenKeyStore>().FollowScheduleAsync(ct);
+
         await services.GetRequiredService<ScopeSeeder>().SeedAsync(ct);
         await services.GetRequiredService<ClientSeeder>().SeedAsync(ct);
         await services.GetRequiredService<UserSeeder>().SeedAsync(ct);

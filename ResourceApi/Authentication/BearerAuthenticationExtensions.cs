@@ -14,6 +14,8 @@ internal static class BearerAuthenticationExtensions
         // Authentication:Authority when set (standalone), else the auth server found by service discovery.
         var authority = config.GetAuthority();
         var clockSkew = config.GetValue("Authentication:ClockSkew", TimeSpan.FromSeconds(30));
+        var keyRefreshInterval = config.GetValue("Authentication:KeyRefreshInterval", TimeSpan.FromMinutes(1));
+        var newKeyRetry = new NewSigningKeyRetry(keyRefreshInterval, TimeProvider.System);
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(options =>
@@ -25,16 +27,20 @@ internal static class BearerAuthenticationExtensions
                 options.MapInboundClaims = false; // keep sub, client_id, scope as the token names them
                 options.IncludeErrorDetails = true; // error_description in WWW-Authenticate (RFC 6750 §3)
 
-                // A token with an unknown kid triggers a metadata refresh, at most once a minute:
-                // a new key is picked up quickly, and forged kids cannot cause a refresh storm.
-                options.RefreshOnIssuerKeyNotFound = true;
-                options.RefreshInterval = TimeSpan.FromMinutes(1);
+                // The JWKS is re-read every hour, well inside the auth server's key pre-publication
+                // (2 days), so a new key is known before it signs. A token naming an unknown kid also
+                // triggers a refresh, at most once per Authentication:KeyRefreshInterval (a minute):
+                // a key rotated "now" is picked up at once, and forged kids cannot cause a storm.
                 options.AutomaticRefreshInterval = TimeSpan.FromHours(1);
+                options.RefreshOnIssuerKeyNotFound = true;
+                options.RefreshInterval = keyRefreshInterval;
 
                 // RFC 6750 §3: say why a token was refused, also when JwtBearer has no text for it
                 // (a malformed token, for one).
                 options.Events = new JwtBearerEvents
                 {
+                    // A key the auth server has just started signing with is fetched at once.
+                    OnAuthenticationFailed = newKeyRetry.OnAuthenticationFailedAsync,
                     OnChallenge = context =>
                     {
                         if (context.AuthenticateFailure is not null && string.IsNullOrEmpty(context.ErrorDescription))

@@ -14,7 +14,7 @@ namespace OAuthDemo.IntegrationTests;
 /// Starts the whole system once for the test assembly (each AppHost start costs ~20 s):
 /// real PostgreSQL in a fresh data folder, real processes, real HTTP.
 /// </summary>
-public sealed class AppHostFixture : IAsyncLifetime
+public class AppHostFixture : IAsyncLifetime
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
@@ -76,6 +76,7 @@ public sealed class AppHostFixture : IAsyncLifetime
 
         appHost.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         AddTestClientsAndUsers(appHost);
+        Customize(appHost);
 
         // A small clock skew, so a five-second token is expired a few seconds later.
         appHost.CreateResourceBuilder<ProjectResource>("resourceapi")
@@ -108,6 +109,11 @@ public sealed class AppHostFixture : IAsyncLifetime
         _ = CollectLogsAsync("worker", _workerLog, _stopWatching.Token);
         foreach (var resource in Resources)
             await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+    }
+
+    /// <summary>What a fixture for particular tests changes in the system it starts.</summary>
+    protected virtual void Customize(IDistributedApplicationTestingBuilder appHost)
+    {
     }
 
     /// <summary>

@@ -171,3 +171,56 @@ public class AuthServerSettingsValidatorTests
         Assert.Equal(3, Errors(settings).Count);
     }
 }
+
+public class KeySettingsValidationTests
+{
+    private static IReadOnlyList<string> Errors(Action<AuthServerSettings> change)
+    {
+        var settings = new AuthServerSettings();
+        change(settings);
+        return new AuthServerSettingsValidator().Validate(null, settings).Failures?.ToList() ?? [];
+    }
+
+    [Fact]
+    public void The_defaults_are_valid() => Assert.Empty(Errors(_ => { }));
+
+    [Fact]
+    public void Retirement_shorter_than_the_access_token_lifetime_is_refused_naming_the_keys()
+    {
+        var errors = Errors(s => s.Keys.RetirementPeriod = TimeSpan.FromMinutes(10));
+
+        Assert.Contains(errors, e => e.StartsWith("AuthServer:Keys:RetirementPeriod (00:10:00) must be at least the longest access token lifetime (00:15:00)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Retirement_is_held_to_the_longest_per_client_access_token_lifetime()
+    {
+        var errors = Errors(s => s.Clients["long"] = new() { ClientSecret = "s3cret", GrantTypes = ["client_credentials"], AccessTokenLifetime = TimeSpan.FromDays(2) });
+
+        Assert.Contains(errors, e => e.Contains("AuthServer:Keys:RetirementPeriod", StringComparison.Ordinal) && e.Contains("2.00:00:00", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Prepublication_must_be_shorter_than_the_rotation_interval()
+    {
+        var errors = Errors(s => s.Keys.PrepublishPeriod = TimeSpan.FromDays(30));
+
+        Assert.Contains(errors, e => e.StartsWith("AuthServer:Keys:PrepublishPeriod", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("RotationInterval")]
+    [InlineData("PrepublishPeriod")]
+    public void Zero_periods_are_refused(string setting)
+    {
+        var errors = Errors(s =>
+        {
+            if (setting == "RotationInterval")
+                s.Keys.RotationInterval = TimeSpan.Zero;
+            else
+                s.Keys.PrepublishPeriod = TimeSpan.Zero;
+        });
+
+        Assert.Contains(errors, e => e.StartsWith($"AuthServer:Keys:{setting} must be positive", StringComparison.Ordinal));
+    }
+}

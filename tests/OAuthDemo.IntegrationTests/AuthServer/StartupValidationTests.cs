@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using OAuthDemo.IntegrationTests.Infrastructure;
 
 namespace OAuthDemo.IntegrationTests.AuthServer;
 
@@ -10,35 +10,14 @@ public class StartupValidationTests
 {
     private static async Task<(int ExitCode, string Output)> RunAuthServerAsync(Dictionary<string, string> environment)
     {
-        var assembly = Path.Combine(AppContext.BaseDirectory, "AuthServer.dll");
-        var info = new ProcessStartInfo("dotnet", [assembly])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        info.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         // Nothing listens here: validation must stop the start before a connection is tried.
-        info.Environment["ConnectionStrings__authdb"] = "Host=127.0.0.1;Port=1;Database=authdb;Username=nobody;Timeout=1";
+        var settings = new Dictionary<string, string> { ["ConnectionStrings__authdb"] = "Host=127.0.0.1;Port=1;Database=authdb;Username=nobody;Timeout=1" };
         foreach (var (key, value) in environment)
-            info.Environment[key] = value;
+            settings[key] = value;
 
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(Ct);
-        var stderr = process.StandardError.ReadToEndAsync(Ct);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        return (process.ExitCode, await stdout + await stderr);
+        await using var server = AuthServerProcess.Start(settings);
+        var exitCode = await server.WaitForExitAsync(TimeSpan.FromSeconds(60), Ct);
+        return (exitCode, server.Output);
     }
 
     [Fact]

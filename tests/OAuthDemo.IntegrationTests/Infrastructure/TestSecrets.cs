@@ -12,6 +12,7 @@ public sealed class TestSecrets(IReadOnlyDictionary<string, string> values)
     public string WebClientSecret => values["webclient-secret"];
     public string WorkerSecret => values["worker-secret"];
     public string ResourceApiSecret => values["resource-api-secret"];
+    public string KeyAdminSecret => values["key-admin-secret"];
     public string TestUserPassword => values[TestUserPasswordName];
     public string ImplicitClientSecret => values[$"{AppHostFixture.ImplicitClientId}-secret"];
     public string MachineClientSecret => values[$"{AppHostFixture.MachineClientId}-secret"];

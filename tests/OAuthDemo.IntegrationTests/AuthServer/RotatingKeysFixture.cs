@@ -1,0 +1,29 @@
+namespace OAuthDemo.IntegrationTests.AuthServer;
+
+/// <summary>
+/// A second system whose keys rotate in seconds: a new signing and encryption key every
+/// <see cref="RotationInterval"/>, published <see cref="PrepublishPeriod"/> before it signs, the old
+/// one kept <see cref="RetirementPeriod"/> after; access tokens live <see cref="AccessTokenLifetime"/>.
+/// </summary>
+public sealed class RotatingKeysFixture : AppHostFixture
+{
+    public static readonly TimeSpan RotationInterval = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan PrepublishPeriod = TimeSpan.FromSeconds(6);
+    public static readonly TimeSpan RetirementPeriod = TimeSpan.FromSeconds(12);
+    public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromSeconds(10);
+
+    protected override void Customize(IDistributedApplicationTestingBuilder appHost)
+    {
+        appHost.CreateResourceBuilder<ProjectResource>("authserver")
+            .WithEnvironment("AuthServer__Keys__RotationInterval", RotationInterval.ToString("c"))
+            .WithEnvironment("AuthServer__Keys__PrepublishPeriod", PrepublishPeriod.ToString("c"))
+            .WithEnvironment("AuthServer__Keys__RetirementPeriod", RetirementPeriod.ToString("c"))
+            .WithEnvironment("AuthServer__AccessTokenLifetime", AccessTokenLifetime.ToString("c"))
+            // Nothing may outlive the retirement of the key that signed it.
+            .WithEnvironment("AuthServer__Clients__webclient__AccessTokenLifetime", AccessTokenLifetime.ToString("c"))
+            .WithEnvironment("AuthServer__Clients__worker__AccessTokenLifetime", AccessTokenLifetime.ToString("c"));
+        // The API may look up a new kid every second (a minute by default).
+        appHost.CreateResourceBuilder<ProjectResource>("resourceapi")
+            .WithEnvironment("Authentication__KeyRefreshInterval", "00:00:01");
+    }
+}

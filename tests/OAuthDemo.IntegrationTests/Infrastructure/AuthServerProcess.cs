@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace OAuthDemo.IntegrationTests.Infrastructure;
+
+/// <summary>The AuthServer's build output started as a process of its own, outside the AppHost.</summary>
+public sealed class AuthServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private AuthServerProcess(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    /// <summary>Development, a free port; <paramref name="environment"/> on top.</summary>
+    public static AuthServerProcess Start(IReadOnlyDictionary<string, string> environment)
+    {
+        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "AuthServer.dll")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        info.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        foreach (var (key, value) in environment)
+            info.Environment[key] = value;
+        return new AuthServerProcess(Process.Start(info)!);
+    }
+
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan limit, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(limit);
+        await _process.WaitForExitAsync(timeout.Token);
+        _process.WaitForExit(); // and the output read to its end
+        return _process.ExitCode;
+    }
+
+    /// <summary>Waits until the process has written <paramref name="text"/>; throws with its output if it exits or time runs out.</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan limit, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (_process.HasExited || DateTime.UtcNow > deadline)
+                throw new InvalidOperationException($"The AuthServer never wrote '{text}' (exited: {_process.HasExited}):\n{Output}");
+            await Task.Delay(100, ct);
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+            return;
+        lock (_output)
+            _output.AppendLine(line);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}
