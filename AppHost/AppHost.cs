@@ -8,6 +8,7 @@ var builder = DistributedApplication.CreateBuilder(args);
 var postgres = builder.AddPostgresServer("postgres");
 var authDb = postgres.AddDatabase("authdb");
 var apiDb = postgres.AddDatabase("apidb");
+var webDb = postgres.AddDatabase("webdb");
 
 // Generated on first run, kept in the AppHost's user secrets, shown in the dashboard's Parameters tab.
 var alicePassword = builder.AddGeneratedSecret("alice-password");
@@ -16,14 +17,21 @@ var webClientSecret = builder.AddGeneratedSecret("webclient-secret");
 var workerSecret = builder.AddGeneratedSecret("worker-secret");
 var resourceApiSecret = builder.AddGeneratedSecret("resource-api-secret");
 var keyAdminSecret = builder.AddGeneratedSecret("key-admin-secret");
+// Encrypts the Data Protection key rings (cookies, sessions, the token keys) stored in PostgreSQL.
+var keyRingCertificate = builder.AddKeyRingCertificate("keyring-certificate");
 
 // Declared first because the auth server registers redirect URIs on the web client's endpoint;
 // the web client's own references follow at the end.
-var webClient = builder.AddServiceProject<Projects.WebClient>("webclient");
+var webClient = builder.AddServiceProject<Projects.WebClient>("webclient")
+    // Two replicas behind Aspire's proxy: sessions and flow records live in webdb, not in a process.
+    .WithReplicas(2);
 
 // The OAuth 2.0 / OpenID Connect provider, the issuer of every token in the system.
 var authServer = builder.AddServiceProject<Projects.AuthServer>("authserver")
+    // Two replicas: keys, codes, tokens, sign-in cookies' keys all live in authdb.
+    .WithReplicas(2)
     .WithReference(authDb).WaitFor(authDb)
+    .WithKeyRingCertificate(keyRingCertificate)
     // Tokens name the issuer browsers and services use; clients compare it exactly.
     .WithOwnEndpointAs("AuthServer__Issuer")
     .WithClient(DemoClients.WebClient(webClient, webClientSecret))
@@ -53,9 +61,11 @@ builder.AddServiceProject<Projects.Worker>("worker")
 
 // The user-facing app: authorization code + PKCE as a confidential client (BFF), and /spa.
 webClient
+    .WithReference(webDb).WaitFor(webDb)
     .WithReference(authServer).WaitFor(authServer)
     .WithReference(resourceApi).WaitFor(resourceApi)
     .WithEnvironment("WebClient__ClientSecret", webClientSecret)
+    .WithKeyRingCertificate(keyRingCertificate)
     .WithDashboardLinks(builder)
     .WithHttpHealthCheck("/health");
 

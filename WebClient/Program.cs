@@ -1,11 +1,13 @@
 using OAuthDemo.WebClient.Api;
 using OAuthDemo.WebClient.Authentication;
+using OAuthDemo.WebClient.Data;
 using OAuthDemo.WebClient.FlowInspector;
 using OAuthDemo.WebClient.Spa;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddWebDatabase();                                          // webdb: sessions, flow records, Data Protection keys
 // A cookie session whose tokens stay on this server, and the OpenID Connect handler: authorization
 // code + PKCE as the confidential client "webclient" (Authentication/WebClientAuthenticationExtensions).
 builder.AddWebClientAuthentication();
@@ -14,6 +16,7 @@ builder.Services.AddNotesApiClient(builder.Configuration);         // the API, w
 builder.Services.AddRazorPages();
 
 var app = builder.Build();
+await app.MigrateWebDatabaseAsync();
 
 if (!app.Environment.IsDevelopment())
 {

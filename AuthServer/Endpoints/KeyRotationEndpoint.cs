@@ -25,8 +25,9 @@ internal static class KeyRotationEndpoint
 
     private static async Task<IResult> RotateAsync(HttpContext http, IOptions<AuthServerSettings> settings, TokenKeyStore keys)
     {
-        var expected = Encoding.UTF8.GetBytes(settings.Value.Keys.AdminSecret!);
-        var presented = Encoding.UTF8.GetBytes(http.Request.Headers[SecretHeader].ToString());
+        // Hashed first, so the comparison takes the same time whatever the lengths.
+        var expected = SHA256.HashData(Encoding.UTF8.GetBytes(settings.Value.Keys.AdminSecret!));
+        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(http.Request.Headers[SecretHeader].ToString()));
         if (!CryptographicOperations.FixedTimeEquals(expected, presented))
             return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: $"This endpoint needs the {SecretHeader} header.");
 

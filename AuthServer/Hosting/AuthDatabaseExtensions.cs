@@ -21,9 +21,11 @@ internal static class AuthDatabaseExtensions
             settings.ConnectionString = AuthDatabaseConnection.WithPoolSettings(settings.ConnectionString);
         });
 
-        // Cookies and protected keys must survive restarts and be readable by every replica.
+        // Cookies and protected token keys must survive restarts and be readable by every replica;
+        // the key ring is encrypted with a certificate, so an authdb backup alone cannot forge tokens.
         builder.Services.AddDataProtection()
             .SetApplicationName("OAuthDemo.AuthServer")
-            .PersistKeysToDbContext<AuthDbContext>();
+            .PersistKeysToDbContext<AuthDbContext>()
+            .ProtectKeysWithConfiguredCertificate(builder);
     }
 }

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using OAuthDemo.AuthServer.Configuration;
 using OAuthDemo.AuthServer.Data;
 using OAuthDemo.AuthServer.Keys;
@@ -21,15 +20,8 @@ internal static class AuthServerInitializer
         // Bad configuration stops here, with the setting named, before anything is written.
         _ = app.Services.GetRequiredService<IOptions<AuthServerSettings>>().Value;
 
-        // One replica at a time migrates, loads the keys and seeds: EF Core's own migration lock is
-        // taken per migration, so two replicas starting together could each apply half of them.
-        // The lock is held on a connection of its own, outside the pool: closing it releases the
-        // lock, whatever happened, and no pooled connection ever carries it.
-        var lockConnectionString = new NpgsqlConnectionStringBuilder(AuthDatabaseConnection.ConnectionString(app.Configuration)) { Pooling = false }.ConnectionString;
-        await using var lockConnection = new NpgsqlConnection(lockConnectionString);
-        await lockConnection.OpenAsync(ct);
-        await using (var takeLock = new NpgsqlCommand($"SELECT pg_advisory_lock({StartupLockKey})", lockConnection))
-            await takeLock.ExecuteNonQueryAsync(ct);
+        // One replica at a time migrates, loads the keys and seeds.
+        await using var startupLock = await PostgresStartupLock.AcquireAsync(AuthDatabaseConnection.ConnectionString(app.Configuration), StartupLockKey, ct);
 
         await using var scope = app.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
@@ -21,8 +20,8 @@ public interface IRefreshObserver
 /// <summary>
 /// Spends a session's refresh token at the auth server: redeems it for new tokens (token
 /// endpoint), or revokes it at sign-out (RFC 7009). Refresh tokens rotate and a reused one revokes
-/// the whole family, so concurrent requests of one session share one redemption: they await the
-/// same task, keyed by the refresh token they spend.
+/// the whole family, so callers make sure one session redeems once (<see cref="SessionTicketStore"/>),
+/// and the HTTP client never retries these requests.
 /// </summary>
 public sealed partial class RefreshTokenClient(
     IHttpClientFactory httpClients,
@@ -33,55 +32,35 @@ public sealed partial class RefreshTokenClient(
 {
     public const string HttpClientName = "oidc-token";
 
-    /// <summary>A late request that still carries the spent token reuses the result this long.</summary>
-    private static readonly TimeSpan ResultReuse = TimeSpan.FromSeconds(30);
-
-    private static readonly TimeSpan RequestLimit = TimeSpan.FromSeconds(30);
-
-    private readonly ConcurrentDictionary<string, Lazy<Task<RefreshedTokens?>>> _redemptions = new(StringComparer.Ordinal);
-
     /// <summary>New tokens for the session, or null when the auth server refused the refresh token.</summary>
-    public Task<RefreshedTokens?> RefreshAsync(string refreshToken, AuthenticationProperties session) =>
-        _redemptions.GetOrAdd(refreshToken, token => new Lazy<Task<RefreshedTokens?>>(() => RedeemAsync(token, session))).Value;
-
-    private async Task<RefreshedTokens?> RedeemAsync(string refreshToken, AuthenticationProperties session)
+    public async Task<RefreshedTokens?> RedeemAsync(string refreshToken, AuthenticationProperties session, CancellationToken ct)
     {
-        // Shared by every waiting request, so no single request's cancellation may abandon it.
-        using var limit = new CancellationTokenSource(RequestLimit);
-        var ct = limit.Token;
-        try
+        var options = oidc.Get(OpenIdConnectDefaults.AuthenticationScheme);
+        var configuration = await options.ConfigurationManager!.GetConfigurationAsync(ct);
+        using var response = await httpClients.CreateClient(HttpClientName).PostAsync(configuration.TokenEndpoint, new FormUrlEncodedContent(
+        [
+            new("grant_type", "refresh_token"),
+            new("refresh_token", refreshToken),
+            new("client_id", options.ClientId!),
+            new("client_secret", options.ClientSecret!),
+        ]), ct);
+        var body = await response.Content.ReadFromJsonAsync<TokenEndpointResponse>(ct);
+
+        if (!response.IsSuccessStatusCode || body?.AccessToken is null)
         {
-            var options = oidc.Get(OpenIdConnectDefaults.AuthenticationScheme);
-            var configuration = await options.ConfigurationManager!.GetConfigurationAsync(ct);
-            using var response = await httpClients.CreateClient(HttpClientName).PostAsync(configuration.TokenEndpoint, new FormUrlEncodedContent(
-            [
-                new("grant_type", "refresh_token"),
-                new("refresh_token", refreshToken),
-                new("client_id", options.ClientId!),
-                new("client_secret", options.ClientSecret!),
-            ]), ct);
-            var body = await response.Content.ReadFromJsonAsync<TokenEndpointResponse>(ct);
-
-            if (!response.IsSuccessStatusCode || body?.AccessToken is null)
-            {
-                var error = body?.Error ?? $"HTTP {(int)response.StatusCode}";
-                LogRefused(logger, error, body?.ErrorDescription);
-                foreach (var observer in observers)
-                    await observer.RefusedAsync(session, error, ct);
-                return null;
-            }
-
-            var expiresIn = body.ExpiresIn ?? 0;
-            var tokens = new RefreshedTokens(body.AccessToken, body.RefreshToken, body.IdToken, expiresIn, clock.GetUtcNow().AddSeconds(expiresIn));
-            LogRefreshed(logger);
+            var error = body?.Error ?? $"HTTP {(int)response.StatusCode}";
+            LogRefused(logger, error, body?.ErrorDescription);
             foreach (var observer in observers)
-                await observer.RefreshedAsync(session, refreshToken, tokens, ct);
-            return tokens;
+                await observer.RefusedAsync(session, error, ct);
+            return null;
         }
-        finally
-        {
-            _ = Task.Delay(ResultReuse, CancellationToken.None).ContinueWith(_ => _redemptions.TryRemove(refreshToken, out var _), TaskScheduler.Default);
-        }
+
+        var expiresIn = body.ExpiresIn ?? 0;
+        var tokens = new RefreshedTokens(body.AccessToken, body.RefreshToken, body.IdToken, expiresIn, clock.GetUtcNow().AddSeconds(expiresIn));
+        LogRefreshed(logger);
+        foreach (var observer in observers)
+            await observer.RefreshedAsync(session, refreshToken, tokens, ct);
+        return tokens;
     }
 
     /// <summary>RFC 7009: tells the auth server the refresh token (and its family) is no longer needed.</summary>

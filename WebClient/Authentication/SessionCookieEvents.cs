@@ -7,10 +7,12 @@ namespace OAuthDemo.WebClient.Authentication;
 
 /// <summary>
 /// Keeps a session's access token fresh: on each request, when it has less than
-/// <c>WebClient:RefreshBeforeExpiry</c> left, it is renewed with the refresh token. A refused
-/// refresh (revoked, replayed, expired) ends the session instead of failing every API call.
+/// <c>WebClient:RefreshBeforeExpiry</c> left, it is renewed with the refresh token, once per
+/// session across all replicas. A refused refresh (revoked, replayed, expired) ends the session
+/// instead of failing every API call.
 /// </summary>
-public sealed class SessionCookieEvents(RefreshTokenClient refreshTokens, IOptions<WebClientSettings> settings, TimeProvider clock)
+public sealed class SessionCookieEvents(
+    SessionTicketStore sessions, RefreshTokenClient refreshTokens, IOptions<WebClientSettings> settings, TimeProvider clock)
     : CookieAuthenticationEvents
 {
     public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
@@ -20,21 +22,13 @@ public sealed class SessionCookieEvents(RefreshTokenClient refreshTokens, IOptio
             || expiresAt - clock.GetUtcNow() > settings.Value.RefreshBeforeExpiry)
             return;
 
-        var refreshToken = session.GetTokenValue("refresh_token");
-        var tokens = refreshToken is null ? null : await refreshTokens.RefreshAsync(refreshToken, session);
-        if (tokens is null)
+        if (!await sessions.RefreshOnceAsync(session, (refreshToken, ct) => refreshTokens.RedeemAsync(refreshToken, session, ct)))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return;
         }
 
-        session.UpdateTokenValue("access_token", tokens.AccessToken);
-        if (tokens.RefreshToken is not null)
-            session.UpdateTokenValue("refresh_token", tokens.RefreshToken);
-        if (tokens.IdToken is not null)
-            session.UpdateTokenValue("id_token", tokens.IdToken);
-        session.UpdateTokenValue("expires_at", tokens.ExpiresAt.ToString("o", CultureInfo.InvariantCulture));
-        context.ShouldRenew = true; // store the new tokens in the session ticket
+        context.ShouldRenew = true; // a new cookie expiry; the tokens are already in the stored ticket
     }
 }

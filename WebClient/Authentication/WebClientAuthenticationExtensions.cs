@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
 
 namespace OAuthDemo.WebClient.Authentication;
 
@@ -20,9 +21,11 @@ internal static class WebClientAuthenticationExtensions
         var settings = builder.Configuration.GetSection(WebClientSettings.SectionName).Get<WebClientSettings>() ?? new();
 
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<ServerSideTicketStore>();
+        services.AddSingleton<SessionTicketStore>();
         services.AddSingleton<RefreshTokenClient>();
         services.AddScoped<SessionCookieEvents>();
+        services.AddSingleton<SignInEvents>();
+        // Its POSTs are never retried (ServiceDefaults): a retried refresh could spend a token twice.
         services.AddHttpClient(RefreshTokenClient.HttpClientName);
 
         services.AddAuthentication(options =>
@@ -69,14 +72,19 @@ internal static class WebClientAuthenticationExtensions
                 options.GetClaimsFromUserInfoEndpoint = true;
                 options.MapInboundClaims = false;
                 options.TokenValidationParameters.NameClaimType = "name";
+                // The auth server signs ID tokens with RS256; nothing else is accepted (RFC 8725 §3.1).
+                options.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.RsaSha256];
                 options.DisableTelemetry = true; // no x-client-SKU/ver parameters in the requests learners read
                 options.CallbackPath = "/signin-oidc";
+                // A denied consent or a failed callback sends the user home saying so, not to a 500.
+                options.AccessDeniedPath = $"/?{SignInEvents.ErrorQuery}=access_denied";
+                options.EventsType = typeof(SignInEvents);
                 options.SignedOutCallbackPath = "/signout-callback-oidc";
             });
 
-        // The session ticket (claims and tokens) lives on the server; the cookie carries only its key.
+        // The session ticket (claims and tokens) lives in webdb; the cookie carries only its key.
         services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
-            .Configure<ServerSideTicketStore>((options, store) => options.SessionStore = store);
+            .Configure<SessionTicketStore>((options, store) => options.SessionStore = store);
 
         services.AddAuthorization();
         return builder;

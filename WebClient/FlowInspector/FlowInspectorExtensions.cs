@@ -12,7 +12,6 @@ internal static class FlowInspectorExtensions
     /// </summary>
     public static IServiceCollection AddFlowInspector(this IServiceCollection services)
     {
-        services.AddMemoryCache();
         services.AddSingleton<FlowJournal>();
         services.AddSingleton<TokenInspector>();
         services.AddSingleton<FlowRecordingEvents>();

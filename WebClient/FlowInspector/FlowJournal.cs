@@ -1,33 +1,49 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Caching.Memory;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using OAuthDemo.WebClient.Data;
 
 namespace OAuthDemo.WebClient.FlowInspector;
 
 /// <summary>
-/// The sign-in flows of this process, keyed by an id carried in the authentication properties
-/// (the OIDC state, then the session ticket). Kept in memory for a working day.
+/// The sign-in flows, keyed by an id carried in the authentication properties (the OIDC state,
+/// then the session ticket). Stored in <c>webdb</c>, encrypted, so a flow started on one replica
+/// shows on another; kept for a working day (<see cref="ExpiredSessionCleanup"/>).
 /// </summary>
-public sealed class FlowJournal(IMemoryCache cache, TimeProvider clock)
+public sealed class FlowJournal(IServiceScopeFactory scopes, IDataProtectionProvider dataProtection, TimeProvider clock)
 {
     private const string PropertyKey = "oauthdemo.flow";
 
-    private static readonly TimeSpan Retention = TimeSpan.FromHours(8);
+    private readonly IDataProtector _protector = dataProtection.CreateProtector("OAuthDemo.WebClient.FlowJournal");
 
-    /// <summary>Starts a record and ties it to the sign-in these properties travel with.</summary>
-    public FlowRecord Start(AuthenticationProperties properties)
-    {
-        var record = new FlowRecord(Guid.NewGuid().ToString("N"));
-        cache.Set(record.Id, record, new MemoryCacheEntryOptions { SlidingExpiration = Retention });
-        properties.Items[PropertyKey] = record.Id;
-        return record;
-    }
+    /// <summary>Ties a new record to the sign-in these properties travel with.</summary>
+    public void Start(AuthenticationProperties properties) => properties.Items[PropertyKey] = Guid.NewGuid().ToString("N");
 
     /// <summary>The record of the sign-in these properties (state or session ticket) belong to.</summary>
-    public FlowRecord? Find(AuthenticationProperties? properties) =>
-        properties?.Items.TryGetValue(PropertyKey, out var id) == true && id is not null && cache.TryGetValue(id, out FlowRecord? record) ? record : null;
+    public async Task<FlowRecord?> FindAsync(AuthenticationProperties? properties, CancellationToken ct)
+    {
+        if (IdOf(properties) is not { } id)
+            return null;
+        await using var scope = scopes.CreateAsyncScope();
+        var entries = await scope.ServiceProvider.GetRequiredService<WebDbContext>().FlowSteps
+            .Where(s => s.FlowId == id).OrderBy(s => s.Id).Select(s => s.Step).ToListAsync(ct);
+        return entries.Count == 0 ? null : new FlowRecord(id, entries.Select(e => JsonSerializer.Deserialize<FlowStep>(_protector.Unprotect(e))!).ToList());
+    }
 
-    public void Record(AuthenticationProperties? properties, string stepKey, IEnumerable<KeyValuePair<string, string>> parameters,
-        string? url = null, IReadOnlyList<DecodedToken>? tokens = null) =>
-        Find(properties)?.Add(new FlowStep(stepKey, clock.GetUtcNow(), Activity.Current?.TraceId.ToString(), parameters.ToList(), url, tokens));
+    public async Task RecordAsync(AuthenticationProperties? properties, string stepKey, IEnumerable<KeyValuePair<string, string>> parameters,
+        CancellationToken ct, string? url = null, IReadOnlyList<DecodedToken>? tokens = null)
+    {
+        if (IdOf(properties) is not { } id)
+            return;
+        var step = new FlowStep(stepKey, clock.GetUtcNow(), Activity.Current?.TraceId.ToString(), parameters.ToList(), url, tokens);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<WebDbContext>();
+        db.FlowSteps.Add(new FlowStepEntry { FlowId = id, At = step.At, Step = _protector.Protect(JsonSerializer.SerializeToUtf8Bytes(step)) });
+        await db.SaveChangesAsync(ct);
+    }
+
+    private static string? IdOf(AuthenticationProperties? properties) =>
+        properties?.Items.TryGetValue(PropertyKey, out var id) == true ? id : null;
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace OAuthDemo.WebClient.FlowInspector;
 
 /// <summary>One step of a sign-in or refresh, as the flow inspector shows it.</summary>
@@ -9,28 +11,16 @@ public sealed record FlowStep(
     string? Url = null,
     IReadOnlyList<DecodedToken>? Tokens = null)
 {
+    [JsonIgnore]
     public string Title => FlowSteps.Describe(Key).Title;
 
+    [JsonIgnore]
     public string Explanation => FlowSteps.Describe(Key).Explanation;
 }
 
 /// <summary>Everything that happened in one sign-in, and the refreshes after it.</summary>
-public sealed class FlowRecord(string id)
+public sealed record FlowRecord(string Id, IReadOnlyList<FlowStep> Steps)
 {
-    private readonly List<FlowStep> _steps = [];
-
-    public string Id { get; } = id;
-
-    public IReadOnlyList<FlowStep> Steps
-    {
-        get { lock (_steps) return _steps.ToList(); }
-    }
-
-    public void Add(FlowStep step)
-    {
-        lock (_steps) _steps.Add(step);
-    }
-
     /// <summary>A parameter of the latest step with that key.</summary>
     public string? Parameter(string stepKey, string name) =>
         Steps.LastOrDefault(s => s.Key == stepKey)?.Parameters.FirstOrDefault(p => p.Key == name).Value;

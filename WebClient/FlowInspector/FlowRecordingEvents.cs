@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
+using OAuthDemo.WebClient.Authentication;
 
 namespace OAuthDemo.WebClient.FlowInspector;
 
@@ -9,7 +10,8 @@ namespace OAuthDemo.WebClient.FlowInspector;
 /// the OIDC handler performs it. The client secret is never recorded; opaque tokens only as
 /// fingerprints.
 /// </summary>
-public sealed class FlowRecordingEvents(FlowJournal journal, TokenInspector inspector, IOptions<WebClientSettings> settings) : OpenIdConnectEvents
+public sealed class FlowRecordingEvents(FlowJournal journal, TokenInspector inspector, IOptions<WebClientSettings> settings, ILogger<SignInEvents> logger)
+    : SignInEvents(logger)
 {
     public override Task RedirectToIdentityProvider(RedirectContext context)
     {
@@ -18,34 +20,33 @@ public sealed class FlowRecordingEvents(FlowJournal journal, TokenInspector insp
         var properties = context.Properties;
         journal.Start(properties);
         var response = context.HttpContext.Response;
-        response.OnStarting(() =>
+        response.OnStarting(async () =>
         {
             if (Uri.TryCreate(response.Headers.Location.ToString(), UriKind.Absolute, out var location))
             {
                 var query = QueryHelpers.ParseQuery(location.Query).Select(p => KeyValuePair.Create(p.Key, p.Value.ToString()));
-                journal.Record(properties, FlowSteps.AuthorizationRequest, query, url: location.ToString());
+                await journal.RecordAsync(properties, FlowSteps.AuthorizationRequest, query, context.HttpContext.RequestAborted, url: location.ToString());
             }
-            return Task.CompletedTask;
         });
         return Task.CompletedTask;
     }
 
-    public override Task AuthorizationCodeReceived(AuthorizationCodeReceivedContext context)
+    public override async Task AuthorizationCodeReceived(AuthorizationCodeReceivedContext context)
     {
         var response = context.ProtocolMessage;
-        journal.Record(context.Properties, FlowSteps.AuthorizationResponse,
-            Present(("code", response.Code), ("state", context.Request.Query["state"].ToString()), ("iss", response.Iss)));
+        var ct = context.HttpContext.RequestAborted;
+        await journal.RecordAsync(context.Properties, FlowSteps.AuthorizationResponse,
+            Present(("code", response.Code), ("state", context.Request.Query["state"].ToString()), ("iss", response.Iss)), ct);
 
         var request = context.TokenEndpointRequest!;
-        journal.Record(context.Properties, FlowSteps.TokenRequest,
+        await journal.RecordAsync(context.Properties, FlowSteps.TokenRequest,
             Present(
                 ("grant_type", request.GrantType),
                 ("code", request.Code),
                 ("redirect_uri", request.RedirectUri),
                 ("code_verifier", request.Parameters.TryGetValue("code_verifier", out var verifier) ? verifier : null),
                 ("client_id", request.ClientId),
-                ("client_secret", request.ClientSecret is null ? null : "(sent; never shown or logged)")));
-        return Task.CompletedTask;
+                ("client_secret", request.ClientSecret is null ? null : "(sent; never shown or logged)")), ct);
     }
 
     public override async Task TokenResponseReceived(TokenResponseReceivedContext context)
@@ -58,21 +59,19 @@ public sealed class FlowRecordingEvents(FlowJournal journal, TokenInspector insp
         if (response.AccessToken is { } accessToken)
             tokens.Add(await inspector.DecodeAsync("Access token", accessToken, TokenInspector.ApiAudience, ct));
 
-        journal.Record(context.Properties, FlowSteps.TokenResponse,
+        await journal.RecordAsync(context.Properties, FlowSteps.TokenResponse,
             Present(
                 ("token_type", response.TokenType),
                 ("expires_in", response.ExpiresIn),
                 ("scope", response.Scope),
                 ("refresh_token", response.RefreshToken is null ? null : TokenInspector.Fingerprint(response.RefreshToken))),
-            tokens: tokens);
+            ct, tokens: tokens);
     }
 
-    public override Task TokenValidated(TokenValidatedContext context)
-    {
-        journal.Record(context.Properties, FlowSteps.IdTokenValidated,
-            Present(("sub", context.Principal?.FindFirst("sub")?.Value), ("nonce", context.SecurityToken.Payload.Nonce)));
-        return Task.CompletedTask;
-    }
+    public override Task TokenValidated(TokenValidatedContext context) =>
+        journal.RecordAsync(context.Properties, FlowSteps.IdTokenValidated,
+            Present(("sub", context.Principal?.FindFirst("sub")?.Value), ("nonce", context.SecurityToken.Payload.Nonce)),
+            context.HttpContext.RequestAborted);
 
     internal static IEnumerable<KeyValuePair<string, string>> Present(params (string Key, string? Value)[] parameters) =>
         parameters.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => KeyValuePair.Create(p.Key, p.Value!));

@@ -20,7 +20,7 @@ public sealed class FlowModel(FlowJournal journal, IOptions<WebClientSettings> s
     public async Task OnGetAsync()
     {
         var session = await HttpContext.AuthenticateAsync();
-        Record = journal.Find(session.Properties);
+        Record = await journal.FindAsync(session.Properties, HttpContext.RequestAborted);
         if (Record is null)
             return;
 

@@ -18,7 +18,9 @@ public class AppHostFixture : IAsyncLifetime
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
-    public static readonly string[] Resources = ["postgres", "authdb", "apidb", "authserver", "resourceapi", "worker", "webclient"];
+    public const string KeyRingCertificateParameter = "keyring-certificate";
+
+    public static readonly string[] Resources = ["postgres", "authdb", "apidb", "webdb", "authserver", "resourceapi", "worker", "webclient"];
 
     /// <summary>A client only the tests use: confidential, implicit consent (no consent page).</summary>
     public const string ImplicitClientId = "harness-implicit";
@@ -35,6 +37,10 @@ public class AppHostFixture : IAsyncLifetime
     /// <summary>Users of the web client's refresh tests: one is refreshed, one gets locked out.</summary>
     public const string RefreshUser = "erin";
     public const string RefusedRefreshUser = "dave";
+
+    /// <summary>Users of the replica tests: one signs in across auth-server replicas, one uses the web client's.</summary>
+    public const string ReplicaUser = "heidi";
+    public const string WebReplicaUser = "ivan";
 
     /// <summary>The web client renews a minute before expiry, so with 70 s tokens it refreshes after 10 s.</summary>
     public static readonly TimeSpan WebClientTokenLifetime = TimeSpan.FromSeconds(70);
@@ -100,6 +106,9 @@ public class AppHostFixture : IAsyncLifetime
         var secretParameters = appHost.Resources.OfType<ParameterResource>().Where(p => p.Secret).ToList();
         foreach (var parameter in secretParameters)
             appHost.Configuration[$"Parameters:{parameter.Name}"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+        var (certificate, certificatePassword) = KeyRingCertificate.Create("tests");
+        appHost.Configuration[$"Parameters:{KeyRingCertificateParameter}"] = certificate;
+        appHost.Configuration[$"Parameters:{KeyRingCertificateParameter}-password"] = certificatePassword;
 
         App = await appHost.BuildAsync();
         using var timeout = new CancellationTokenSource(StartTimeout);
@@ -131,6 +140,8 @@ public class AppHostFixture : IAsyncLifetime
             .WithUser(new DemoUser(ConsentUser, testUserPassword))
             .WithUser(new DemoUser(RefreshUser, testUserPassword) { DisplayName = "Erin Example" })
             .WithUser(new DemoUser(RefusedRefreshUser, testUserPassword) { DisplayName = "Dave Example" })
+            .WithUser(new DemoUser(ReplicaUser, testUserPassword))
+            .WithUser(new DemoUser(WebReplicaUser, testUserPassword) { DisplayName = "Ivan Example" })
             // Short-lived tokens, so refreshes and renewals happen within a test.
             .WithClient(DemoClients.WebClient(webClient, Parameter(appHost, "webclient-secret")) with { AccessTokenLifetime = WebClientTokenLifetime })
             .WithClient(DemoClients.Worker(Parameter(appHost, "worker-secret")) with { AccessTokenLifetime = WorkerTokenLifetime })

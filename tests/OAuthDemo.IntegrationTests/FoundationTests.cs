@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
+using OAuthDemo.IntegrationTests.Infrastructure;
 
 namespace OAuthDemo.IntegrationTests;
 
@@ -14,16 +15,28 @@ public class FoundationTests(AppHostFixture fixture)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
-        // Returns only once the resource is Running and every health check passes.
-        await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+        // Returns only once an instance is Running and every health check passes.
+        var healthy = await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
 
-        Assert.True(fixture.App.ResourceNotifications.TryGetCurrentState(resource, out var state));
-        Assert.Equal("Running", state.Snapshot.State?.Text);
+        Assert.Equal("Running", healthy.Snapshot.State?.Text);
+    }
+
+    [Theory]
+    [InlineData("authserver")]
+    [InlineData("webclient")]
+    public async Task Stateful_services_run_as_two_healthy_replicas_on_their_own_ports(string resource)
+    {
+        var replicas = await fixture.App.WaitForReplicasAsync(resource, 2, Ct);
+
+        Assert.Equal(2, replicas.Select(r => r.Id).Distinct().Count());
+        Assert.Equal(2, replicas.Select(r => r.Endpoint.Port).Distinct().Count());
+        Assert.DoesNotContain(replicas, r => r.Endpoint == fixture.EndpointOf(resource)); // each is behind the proxy
     }
 
     [Theory]
     [InlineData("authserver", "AuthDbContext")] // Aspire's EF Core health check, named after the context
     [InlineData("resourceapi", "ApiDbContext")]
+    [InlineData("webclient", "WebDbContext")]
     public async Task Service_reaches_its_own_database(string service, string healthCheck)
     {
         using var client = fixture.CreateHttpClient(service);
@@ -37,6 +50,7 @@ public class FoundationTests(AppHostFixture fixture)
     [Theory]
     [InlineData("authdb")]
     [InlineData("apidb")]
+    [InlineData("webdb")]
     public async Task Databases_exist_on_the_real_server(string database)
     {
         var connectionString = await fixture.App.GetConnectionStringAsync(database, Ct);

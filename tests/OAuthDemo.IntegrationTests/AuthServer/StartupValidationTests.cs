@@ -15,7 +15,7 @@ public class StartupValidationTests
         foreach (var (key, value) in environment)
             settings[key] = value;
 
-        await using var server = AuthServerProcess.Start(settings);
+        await using var server = ServiceProcess.AuthServer(settings);
         var exitCode = await server.WaitForExitAsync(TimeSpan.FromSeconds(60), Ct);
         return (exitCode, server.Output);
     }

@@ -15,9 +15,10 @@ public sealed class AuthServerClient : IDisposable
 {
     private readonly HttpClient _http;
 
-    public AuthServerClient(Uri baseAddress)
+    /// <param name="cookies">A cookie jar to share, e.g. one browser talking to two replicas.</param>
+    public AuthServerClient(Uri baseAddress, CookieContainer? cookies = null)
     {
-        Cookies = new CookieContainer();
+        Cookies = cookies ?? new CookieContainer();
         _http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = Cookies, UseCookies = true })
         {
             BaseAddress = baseAddress,

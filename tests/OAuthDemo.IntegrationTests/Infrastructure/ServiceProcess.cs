@@ -3,13 +3,13 @@ using System.Text;
 
 namespace OAuthDemo.IntegrationTests.Infrastructure;
 
-/// <summary>The AuthServer's build output started as a process of its own, outside the AppHost.</summary>
-public sealed class AuthServerProcess : IAsyncDisposable
+/// <summary>A service's build output started as a process of its own, outside the AppHost.</summary>
+public sealed class ServiceProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private AuthServerProcess(Process process)
+    private ServiceProcess(Process process)
     {
         _process = process;
         _process.OutputDataReceived += (_, e) => Append(e.Data);
@@ -18,10 +18,23 @@ public sealed class AuthServerProcess : IAsyncDisposable
         _process.BeginErrorReadLine();
     }
 
-    /// <summary>Development, a free port; <paramref name="environment"/> on top.</summary>
-    public static AuthServerProcess Start(IReadOnlyDictionary<string, string> environment)
+    /// <summary>The AuthServer (referenced by this project, so built beside the tests).</summary>
+    public static ServiceProcess AuthServer(IReadOnlyDictionary<string, string> environment) =>
+        Start(Path.Combine(AppContext.BaseDirectory, "AuthServer.dll"), environment);
+
+    /// <summary>The WebClient, from its own build output (the AppHost's reference builds it).</summary>
+    public static ServiceProcess WebClient(IReadOnlyDictionary<string, string> environment)
     {
-        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "AuthServer.dll")])
+        // bin/{Configuration}/{TargetFramework}/ of the tests, mirrored under the WebClient project.
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var project = Path.GetDirectoryName(new Projects.WebClient().ProjectPath)!;
+        return Start(Path.Combine(project, "bin", output.Parent!.Name, output.Name, "WebClient.dll"), environment);
+    }
+
+    /// <summary>Development, a free port; <paramref name="environment"/> on top.</summary>
+    private static ServiceProcess Start(string assembly, IReadOnlyDictionary<string, string> environment)
+    {
+        var info = new ProcessStartInfo("dotnet", [assembly])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -31,7 +44,7 @@ public sealed class AuthServerProcess : IAsyncDisposable
         info.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         foreach (var (key, value) in environment)
             info.Environment[key] = value;
-        return new AuthServerProcess(Process.Start(info)!);
+        return new ServiceProcess(Process.Start(info)!);
     }
 
     public string Output
@@ -55,7 +68,7 @@ public sealed class AuthServerProcess : IAsyncDisposable
         while (!Output.Contains(text, StringComparison.Ordinal))
         {
             if (_process.HasExited || DateTime.UtcNow > deadline)
-                throw new InvalidOperationException($"The AuthServer never wrote '{text}' (exited: {_process.HasExited}):\n{Output}");
+                throw new InvalidOperationException($"The service never wrote '{text}' (exited: {_process.HasExited}):\n{Output}");
             await Task.Delay(100, ct);
         }
     }

@@ -1,0 +1,32 @@
+using Npgsql;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// One replica at a time runs its start-up work (migrations, seeding): EF Core's own migration
+/// lock is taken per migration, so two replicas starting together could each apply half of them.
+/// </summary>
+public static class PostgresStartupLock
+{
+    /// <summary>
+    /// Waits for the session-level advisory lock <paramref name="key"/>, held on a connection of its
+    /// own outside the pool: disposing it (or the process dying) releases the lock, whatever happened.
+    /// </summary>
+    public static async Task<IAsyncDisposable> AcquireAsync(string connectionString, long key, CancellationToken ct)
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(ct);
+            await using var takeLock = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", connection);
+            takeLock.Parameters.AddWithValue("key", key);
+            await takeLock.ExecuteNonQueryAsync(ct);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+
+namespace OAuthDemo.WebClient.Authentication;
+
+/// <summary>
+/// The OIDC handler's events the protocol needs: a sign-in that fails at the callback (the user
+/// denied consent, the correlation cookie or state is missing or forged, the code was refused)
+/// sends the user home saying so, never to an error page with a 500. (Denied consent goes home
+/// through <c>AccessDeniedPath</c>.)
+/// </summary>
+public partial class SignInEvents(ILogger<SignInEvents> logger) : OpenIdConnectEvents
+{
+    public const string ErrorQuery = "signin_error";
+
+    public override Task RemoteFailure(RemoteFailureContext context)
+    {
+        // The message names what failed (correlation, state, the auth server's error), never a code or token.
+        LogSignInFailed(logger, context.Failure?.Message);
+        context.Response.Redirect($"/?{ErrorQuery}=failed");
+        context.HandleResponse();
+        return Task.CompletedTask;
+    }
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "Sign-in failed at the callback: {Failure}")]
+    private static partial void LogSignInFailed(ILogger logger, string? failure);
+}
