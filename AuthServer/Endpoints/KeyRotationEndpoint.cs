@@ -7,7 +7,7 @@ using OAuthDemo.AuthServer.Keys;
 namespace OAuthDemo.AuthServer.Endpoints;
 
 /// <summary>
-/// <c>POST /admin/keys/rotate</c>: the next signing key activates now. Behind the AppHost's
+/// <c>POST /admin/keys/rotate</c>: the next signing key activates as soon as every instance has it. Behind the AppHost's
 /// "Rotate signing key now" command; it exists only when <c>AuthServer:Keys:AdminSecret</c> is set,
 /// and answers 401 to any request without that secret in <c>X-Admin-Secret</c>.
 /// </summary>
@@ -31,7 +31,7 @@ internal static class KeyRotationEndpoint
         if (!CryptographicOperations.FixedTimeEquals(expected, presented))
             return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: $"This endpoint needs the {SecretHeader} header.");
 
-        var active = await keys.RotateSigningKeyNowAsync(http.RequestAborted);
-        return Results.Ok(new { signingKey = active.Id, activatedAt = active.ActivatesAt });
+        var next = await keys.RotateSigningKeyNowAsync(http.RequestAborted);
+        return Results.Ok(new { signingKey = next.Id, activatesAt = next.ActivatesAt });
     }
 }

@@ -40,25 +40,35 @@ internal sealed partial class TokenKeyStore(
         return Load(keys);
     }
 
-    /// <summary>The next signing key activates now (the published one, or a new one) and the current one retires.</summary>
+    /// <summary>
+    /// The next signing key (the published one, or a new one) activates as soon as every instance
+    /// has it, and the current one retires then. Returns that key.
+    /// </summary>
     public async Task<TokenKey> RotateSigningKeyNowAsync(CancellationToken ct)
     {
         var now = Now();
+        // Every instance must publish a key before any token is signed with it, or an API could
+        // fetch a JWKS without it: the earliest safe activation is one reload after publication.
+        var loaded = settings.Value.Keys.ReloadInterval + TimeSpan.FromSeconds(1);
         var keys = await ChangeUnderLockAsync(current =>
         {
             var signing = current.Where(k => k.Use == TokenKeyUses.Signing).Select(Timeline).ToList();
             if (TokenKeySchedule.PublishedKeyToActivate(signing, now) is { } published)
             {
                 var key = current.Single(k => k.Id == published);
-                key.ActivatesAt = now;
-                LogActivatedEarly(logger, key.Id);
+                key.ActivatesAt = Later(now, key.CreatedAt + loaded);
+                if (current.Where(k => k.Use == TokenKeyUses.Signing && k.ActivatesAt < key.ActivatesAt).MaxBy(k => k.ActivatesAt) is { } predecessor)
+                    predecessor.RetiresAt = key.ActivatesAt;
+                LogActivatedEarly(logger, key.Id, key.ActivatesAt);
                 return [(TokenKeyUses.Signing, PlanFor(TokenKeyUses.Signing, current))];
             }
-            return [(TokenKeyUses.Signing, new KeyPlan(now, [], []))];
+            return [(TokenKeyUses.Signing, new KeyPlan(now + loaded, [], []))];
         }, ct);
         Load(keys);
-        return keys.Where(k => k.Use == TokenKeyUses.Signing && k.ActivatesAt <= now).MaxBy(k => k.ActivatesAt)!;
+        return keys.Where(k => k.Use == TokenKeyUses.Signing).MaxBy(k => k.ActivatesAt)!;
     }
+
+    private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     private KeyPlan PlanFor(string use, IEnumerable<TokenKey> keys) =>
         TokenKeySchedule.Plan(keys.Where(k => k.Use == use).Select(Timeline).ToList(), Now(), settings.Value.Keys, TokenKeySchedule.Retention(use, settings.Value));
@@ -168,8 +178,8 @@ internal sealed partial class TokenKeyStore(
     [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Removed {Use} key {KeyId}: its retirement period is over")]
     private static partial void LogRemoved(ILogger logger, string use, string keyId);
 
-    [LoggerMessage(EventId = 7003, Level = LogLevel.Warning, Message = "Signing key {KeyId} activated now, ahead of its schedule (rotate now)")]
-    private static partial void LogActivatedEarly(ILogger logger, string keyId);
+    [LoggerMessage(EventId = 7003, Level = LogLevel.Warning, Message = "Signing key {KeyId} activates at {ActivatesAt}, ahead of its schedule (rotate now)")]
+    private static partial void LogActivatedEarly(ILogger logger, string keyId, DateTimeOffset activatesAt);
 
     [LoggerMessage(EventId = 7004, Level = LogLevel.Information, Message = "Token keys in use: signing {SigningKeys}, server signing {ServerSigningKeys}, encryption {EncryptionKeys}")]
     private static partial void LogLoaded(ILogger logger, IEnumerable<string> signingKeys, IEnumerable<string> serverSigningKeys, IEnumerable<string> encryptionKeys);

@@ -86,11 +86,26 @@ public class KeyRotationTests(RotatingKeysFixture fixture) : IClassFixture<Rotat
         var result = await fixture.App.ResourceCommands.ExecuteCommandAsync(model.Resources.Single(r => r.Name == "authserver"), "rotate-signing-key", Ct);
         Assert.True(result.Success, result.Message);
 
-        var after = new JsonWebToken(await Tokens.ForMachineAsync(fixture, Ct));
-        Assert.NotEqual(before.Kid, after.Kid);
-        var kids = await JwksKidsAsync(server);
-        Assert.Contains(before.Kid, kids); // retired, still published
-        Assert.Contains(after.Kid, kids);
+        // The new key signs once every instance has published it: within a reload interval here.
+        var after = before;
+        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct))
+        {
+            deadline.CancelAfter(TimeSpan.FromSeconds(15));
+            while (after.Kid == before.Kid)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), deadline.Token);
+                after = new JsonWebToken(await Tokens.ForMachineAsync(fixture, Ct));
+            }
+        }
+
+        // Every replica publishes both keys, and the API takes tokens signed by either.
+        foreach (var replica in await fixture.App.WaitForReplicasAsync("authserver", 2, Ct))
+        {
+            using var onReplica = new AuthServerClient(replica.Endpoint);
+            var kids = await JwksKidsAsync(onReplica);
+            Assert.Contains(before.Kid, kids); // retired, still published
+            Assert.Contains(after.Kid, kids);
+        }
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/me", after.EncodedToken, Ct)).Status);
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/me", before.EncodedToken, Ct)).Status);
     }
