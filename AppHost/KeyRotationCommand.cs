@@ -13,7 +13,7 @@ internal static class KeyRotationCommand
             .WithHttpCommand("/admin/keys/rotate", "Rotate signing key now", commandName: "rotate-signing-key", commandOptions: new()
             {
                 Method = HttpMethod.Post,
-                Description = "The next signing key is published now and signs as soon as every instance has it (within a minute); the current one stays in the JWKS until its tokens have expired.",
+                Description = "The next signing key is published now and signs as soon as every instance has it (within two minutes); the current one stays in the JWKS until its tokens have expired.",
                 ConfirmationMessage = "Rotate the signing key now? Tokens already issued keep working.",
                 IconName = "KeyReset",
                 PrepareRequest = async context =>

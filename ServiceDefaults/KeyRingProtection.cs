@@ -58,7 +58,9 @@ public static partial class KeyRingProtection
         X509Certificate2 certificate;
         try
         {
-            certificate = X509CertificateLoader.LoadPkcs12(pfx, password, X509KeyStorageFlags.EphemeralKeySet);
+            // The private key stays in memory, never written to a key store (macOS has no ephemeral sets).
+            var storage = OperatingSystem.IsMacOS() ? X509KeyStorageFlags.DefaultKeySet : X509KeyStorageFlags.EphemeralKeySet;
+            certificate = X509CertificateLoader.LoadPkcs12(pfx, password, storage);
         }
         catch (CryptographicException e)
         {

@@ -3,8 +3,8 @@ using Npgsql;
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// One replica at a time runs its start-up work (migrations, seeding): EF Core's own migration
-/// lock is taken per migration, so two replicas starting together could each apply half of them.
+/// One replica at a time runs its start-up work (migrations, first keys, seeding): work that reads
+/// what is there and then creates what is missing must not interleave between replicas.
 /// </summary>
 public static class PostgresStartupLock
 {

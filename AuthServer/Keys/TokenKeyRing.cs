@@ -18,8 +18,11 @@ public sealed record LoadedKey<TCredentials>(KeyTimeline Timeline, TCredentials 
 /// </summary>
 public sealed class TokenKeyRing(TimeProvider clock) : IOptionsChangeTokenSource<OpenIddictServerOptions>
 {
+    private readonly Lock _loading = new();
     private volatile Keys? _keys;
     private CancellationTokenSource _changed = new();
+    private long _readSequence;
+    private long _installedRead = -1;
 
     private sealed record Keys(
         IReadOnlyList<LoadedKey<SigningCredentials>> Signing,
@@ -59,21 +62,34 @@ public sealed class TokenKeyRing(TimeProvider clock) : IOptionsChangeTokenSource
         return active ?? throw new InvalidOperationException("No token key has activated yet.");
     }
 
-    /// <summary>Takes the keys the database holds now; tells OpenIddict when the set changed.</summary>
+    /// <summary>Numbers a read of the keys from the database, taken just before it starts.</summary>
+    internal long BeginRead() => Interlocked.Increment(ref _readSequence);
+
+    /// <summary>
+    /// Takes the keys read by <paramref name="read"/>; tells OpenIddict when the set changed. A read
+    /// older than the one installed (a slow background reload finishing after a rotation) is ignored.
+    /// </summary>
     internal bool Load(
+        long read,
         IReadOnlyList<LoadedKey<SigningCredentials>> signing,
         IReadOnlyList<LoadedKey<SigningCredentials>> serverSigning,
         IReadOnlyList<LoadedKey<EncryptingCredentials>> encryption)
     {
-        var previous = _keys;
-        if (previous is not null && SameKeys(previous.Signing, signing) && SameKeys(previous.ServerSigning, serverSigning) && SameKeys(previous.Encryption, encryption))
-            return false;
+        lock (_loading)
+        {
+            if (read < _installedRead)
+                return false;
+            _installedRead = read;
 
-        _keys = new Keys(signing, serverSigning, encryption);
-        var changed = Interlocked.Exchange(ref _changed, new CancellationTokenSource());
-        changed.Cancel();
-        changed.Dispose();
-        return true;
+            var previous = _keys;
+            if (previous is not null && SameKeys(previous.Signing, signing) && SameKeys(previous.ServerSigning, serverSigning) && SameKeys(previous.Encryption, encryption))
+                return false;
+
+            _keys = new Keys(signing, serverSigning, encryption);
+            // Not disposed: a reader may still be taking its token.
+            Interlocked.Exchange(ref _changed, new CancellationTokenSource()).Cancel();
+            return true;
+        }
     }
 
     private static bool SameKeys<T>(IReadOnlyList<LoadedKey<T>> a, IReadOnlyList<LoadedKey<T>> b) =>

@@ -34,10 +34,11 @@ internal sealed partial class TokenKeyStore(
     /// <summary>Brings the keys in line with the schedule, then loads them. True if this instance's key set changed.</summary>
     public async Task<bool> FollowScheduleAsync(CancellationToken ct)
     {
+        var read = ring.BeginRead();
         var keys = await db.TokenKeys.AsNoTracking().ToListAsync(ct);
         if (TokenKeyUses.All.Any(use => !PlanFor(use, keys).IsEmpty))
-            keys = await ChangeUnderLockAsync(current => TokenKeyUses.All.Select(use => (use, PlanFor(use, current))).ToList(), ct);
-        return Load(keys);
+            (keys, read) = await ChangeUnderLockAsync(current => TokenKeyUses.All.Select(use => (use, PlanFor(use, current))).ToList(), ct);
+        return Load(keys, read);
     }
 
     /// <summary>
@@ -48,9 +49,9 @@ internal sealed partial class TokenKeyStore(
     {
         var now = Now();
         // Every instance must publish a key before any token is signed with it, or an API could
-        // fetch a JWKS without it: the earliest safe activation is one reload after publication.
-        var loaded = settings.Value.Keys.ReloadInterval + TimeSpan.FromSeconds(1);
-        var keys = await ChangeUnderLockAsync(current =>
+        // fetch a JWKS without it: two reloads after publication, so one late reload still makes it.
+        var loaded = 2 * settings.Value.Keys.ReloadInterval;
+        var (keys, read) = await ChangeUnderLockAsync(current =>
         {
             var signing = current.Where(k => k.Use == TokenKeyUses.Signing).Select(Timeline).ToList();
             if (TokenKeySchedule.PublishedKeyToActivate(signing, now) is { } published)
@@ -64,7 +65,7 @@ internal sealed partial class TokenKeyStore(
             }
             return [(TokenKeyUses.Signing, new KeyPlan(now + loaded, [], []))];
         }, ct);
-        Load(keys);
+        Load(keys, read);
         return keys.Where(k => k.Use == TokenKeyUses.Signing).MaxBy(k => k.ActivatesAt)!;
     }
 
@@ -81,10 +82,11 @@ internal sealed partial class TokenKeyStore(
     }
 
     /// <summary>Re-reads the keys under the lock, applies what <paramref name="decide"/> asks, and returns the keys after.</summary>
-    private async Task<List<TokenKey>> ChangeUnderLockAsync(Func<List<TokenKey>, List<(string Use, KeyPlan Plan)>> decide, CancellationToken ct)
+    private async Task<(List<TokenKey> Keys, long Read)> ChangeUnderLockAsync(Func<List<TokenKey>, List<(string Use, KeyPlan Plan)>> decide, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({KeyLockKey})", ct);
+        var read = ring.BeginRead();
         var keys = await db.TokenKeys.ToListAsync(ct);
 
         foreach (var (use, plan) in decide(keys))
@@ -113,7 +115,7 @@ internal sealed partial class TokenKeyStore(
 
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        return keys;
+        return (keys, read);
     }
 
     private TokenKey Create(string use, DateTimeOffset activatesAt)
@@ -150,7 +152,7 @@ internal sealed partial class TokenKeyStore(
         return key;
     }
 
-    private bool Load(List<TokenKey> keys)
+    private bool Load(List<TokenKey> keys, long read)
     {
         var now = clock.GetUtcNow();
         bool Kept(TokenKey k) => TokenKeySchedule.StageOf(Timeline(k), now, TokenKeySchedule.Retention(k.Use, settings.Value)) != TokenKeyStage.Removed;
@@ -161,7 +163,7 @@ internal sealed partial class TokenKeyStore(
         var encryption = keys.Where(k => k.Use == TokenKeyUses.Encryption && Kept(k)).OrderBy(k => k.ActivatesAt)
             .Select(k => new LoadedKey<EncryptingCredentials>(Timeline(k), material.Encryption(k, _protector))).ToList();
 
-        if (!ring.Load(signing, serverSigning, encryption))
+        if (!ring.Load(read, signing, serverSigning, encryption))
             return false;
 
         LogLoaded(logger, signing.Select(k => $"{k.Timeline.Id} ({TokenKeySchedule.StageOf(k.Timeline, now, settings.Value.Keys.RetirementPeriod).ToString().ToLowerInvariant()})"),

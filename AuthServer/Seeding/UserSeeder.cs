@@ -17,13 +17,18 @@ internal sealed class UserSeeder(UserManager<ApplicationUser> users, IOptions<Au
             var created = user is null;
             user ??= new ApplicationUser { UserName = userName };
 
-            user.Email = configured.Email;
-            user.EmailConfirmed = configured.Email is not null;
-            user.DisplayName = configured.DisplayName ?? userName;
-
             // The operator chose these passwords in configuration, so the self-service password
             // policy is not applied; the hash is Identity's own (PBKDF2).
             var passwordChanged = created || users.PasswordHasher.VerifyHashedPassword(user, user.PasswordHash ?? "", configured.Password!) == PasswordVerificationResult.Failed;
+            var displayName = configured.DisplayName ?? userName;
+            // An unchanged user is not written: another replica may be signing them in right now,
+            // and a write would change the concurrency stamp under it.
+            if (!passwordChanged && user.Email == configured.Email && user.DisplayName == displayName)
+                continue;
+
+            user.Email = configured.Email;
+            user.EmailConfirmed = configured.Email is not null;
+            user.DisplayName = displayName;
             if (passwordChanged)
                 user.PasswordHash = users.PasswordHasher.HashPassword(user, configured.Password!);
 

@@ -17,6 +17,8 @@ namespace OAuthDemo.ResourceApi.Authentication;
 /// </summary>
 internal sealed class NewSigningKeyRetry(TimeSpan minimumInterval, TimeProvider clock)
 {
+    private static readonly TimeSpan FetchLimit = TimeSpan.FromSeconds(10);
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private DateTimeOffset _fetchedAt = DateTimeOffset.MinValue;
     private OpenIdConnectConfiguration? _fetched;
@@ -44,19 +46,30 @@ internal sealed class NewSigningKeyRetry(TimeSpan minimumInterval, TimeProvider 
         context.Options.ConfigurationManager?.RequestRefresh(); // JwtBearer's own copy catches up too
     }
 
-    private async Task<OpenIdConnectConfiguration?> FreshConfigurationAsync(JwtBearerOptions options, CancellationToken ct)
+    private async Task<OpenIdConnectConfiguration?> FreshConfigurationAsync(JwtBearerOptions options, CancellationToken requestAborted)
     {
-        await _gate.WaitAsync(ct);
+        try
+        {
+            // One fetch at a time: requests that wait then share its result.
+            await _gate.WaitAsync(requestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            return null; // the caller left; the token stays refused
+        }
+
         try
         {
             if (clock.GetUtcNow() - _fetchedAt < minimumInterval)
                 return _fetched;
             _fetchedAt = clock.GetUtcNow();
+            // Its own time limit, not the request's: a caller that leaves must not waste the fetch for the others.
+            using var limit = new CancellationTokenSource(FetchLimit);
             var metadata = options.MetadataAddress ?? $"{options.Authority!.TrimEnd('/')}/.well-known/openid-configuration";
-            _fetched = await OpenIdConnectConfigurationRetriever.GetAsync(metadata, new HttpDocumentRetriever(options.Backchannel) { RequireHttps = options.RequireHttpsMetadata }, ct);
+            _fetched = await OpenIdConnectConfigurationRetriever.GetAsync(metadata, new HttpDocumentRetriever(options.Backchannel) { RequireHttps = options.RequireHttpsMetadata }, limit.Token);
             return _fetched;
         }
-        catch (Exception ex) when (ex is IOException or HttpRequestException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or HttpRequestException or InvalidOperationException or OperationCanceledException)
         {
             return null; // the auth server cannot be reached: the token stays refused
         }

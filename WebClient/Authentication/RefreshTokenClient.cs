@@ -9,7 +9,19 @@ namespace OAuthDemo.WebClient.Authentication;
 /// <summary>New tokens from a refresh: the refresh token is absent when the server did not rotate it.</summary>
 public sealed record RefreshedTokens(string AccessToken, string? RefreshToken, string? IdToken, int ExpiresIn, DateTimeOffset ExpiresAt);
 
-/// <summary>Told about every refresh the web client makes; the flow inspector is one.</summary>
+/// <summary>What became of a refresh.</summary>
+public abstract record RefreshOutcome;
+
+/// <summary>New tokens; <paramref name="RedeemedHere"/> is false when another request or replica redeemed them.</summary>
+public sealed record Refreshed(RefreshedTokens Tokens, bool RedeemedHere) : RefreshOutcome;
+
+/// <summary>The auth server said no for good (revoked, replayed, expired, the user locked out): the session ends.</summary>
+public sealed record Refused(string Error) : RefreshOutcome;
+
+/// <summary>No answer that says either (the auth server is down, a timeout): the session keeps its tokens and tries again later.</summary>
+public sealed record Unavailable(string Reason) : RefreshOutcome;
+
+/// <summary>Told about every refresh this web client redeems; the flow inspector is one.</summary>
 public interface IRefreshObserver
 {
     Task RefreshedAsync(AuthenticationProperties session, string spentRefreshToken, RefreshedTokens tokens, CancellationToken ct);
@@ -20,47 +32,58 @@ public interface IRefreshObserver
 /// <summary>
 /// Spends a session's refresh token at the auth server: redeems it for new tokens (token
 /// endpoint), or revokes it at sign-out (RFC 7009). Refresh tokens rotate and a reused one revokes
-/// the whole family, so callers make sure one session redeems once (<see cref="SessionTicketStore"/>),
+/// the whole family, so callers make sure one session redeems once (<see cref="SessionRefresher"/>),
 /// and the HTTP client never retries these requests.
 /// </summary>
 public sealed partial class RefreshTokenClient(
     IHttpClientFactory httpClients,
     IOptionsMonitor<OpenIdConnectOptions> oidc,
-    IEnumerable<IRefreshObserver> observers,
     TimeProvider clock,
     ILogger<RefreshTokenClient> logger)
 {
     public const string HttpClientName = "oidc-token";
 
-    /// <summary>New tokens for the session, or null when the auth server refused the refresh token.</summary>
-    public async Task<RefreshedTokens?> RedeemAsync(string refreshToken, AuthenticationProperties session, CancellationToken ct)
+    /// <summary>
+    /// Redeems the refresh token once (never retried: a second try could spend it twice). Only the
+    /// auth server's definite "no" (<c>invalid_grant</c>, <c>invalid_client</c>) is a refusal.
+    /// </summary>
+    public async Task<RefreshOutcome> RedeemAsync(string refreshToken, CancellationToken ct)
     {
-        var options = oidc.Get(OpenIdConnectDefaults.AuthenticationScheme);
-        var configuration = await options.ConfigurationManager!.GetConfigurationAsync(ct);
-        using var response = await httpClients.CreateClient(HttpClientName).PostAsync(configuration.TokenEndpoint, new FormUrlEncodedContent(
-        [
-            new("grant_type", "refresh_token"),
-            new("refresh_token", refreshToken),
-            new("client_id", options.ClientId!),
-            new("client_secret", options.ClientSecret!),
-        ]), ct);
-        var body = await response.Content.ReadFromJsonAsync<TokenEndpointResponse>(ct);
-
-        if (!response.IsSuccessStatusCode || body?.AccessToken is null)
+        try
         {
-            var error = body?.Error ?? $"HTTP {(int)response.StatusCode}";
-            LogRefused(logger, error, body?.ErrorDescription);
-            foreach (var observer in observers)
-                await observer.RefusedAsync(session, error, ct);
-            return null;
-        }
+            var options = oidc.Get(OpenIdConnectDefaults.AuthenticationScheme);
+            var configuration = await options.ConfigurationManager!.GetConfigurationAsync(ct);
+            using var response = await httpClients.CreateClient(HttpClientName).PostAsync(configuration.TokenEndpoint, new FormUrlEncodedContent(
+            [
+                new("grant_type", "refresh_token"),
+                new("refresh_token", refreshToken),
+                new("client_id", options.ClientId!),
+                new("client_secret", options.ClientSecret!),
+            ]), ct);
+            var body = response.Content.Headers.ContentType?.MediaType == "application/json"
+                ? await response.Content.ReadFromJsonAsync<TokenEndpointResponse>(ct)
+                : null;
 
-        var expiresIn = body.ExpiresIn ?? 0;
-        var tokens = new RefreshedTokens(body.AccessToken, body.RefreshToken, body.IdToken, expiresIn, clock.GetUtcNow().AddSeconds(expiresIn));
-        LogRefreshed(logger);
-        foreach (var observer in observers)
-            await observer.RefreshedAsync(session, refreshToken, tokens, ct);
-        return tokens;
+            if (response.IsSuccessStatusCode && body?.AccessToken is not null)
+            {
+                var expiresIn = body.ExpiresIn ?? 0;
+                LogRefreshed(logger);
+                return new Refreshed(new RefreshedTokens(body.AccessToken, body.RefreshToken, body.IdToken, expiresIn, clock.GetUtcNow().AddSeconds(expiresIn)), RedeemedHere: true);
+            }
+            if (body?.Error is "invalid_grant" or "invalid_client" or "unauthorized_client")
+            {
+                LogRefused(logger, body.Error, body.ErrorDescription);
+                return new Refused(body.Error);
+            }
+            LogUnavailable(logger, $"HTTP {(int)response.StatusCode} {body?.Error}");
+            return new Unavailable($"HTTP {(int)response.StatusCode}");
+        }
+        catch (Exception e) when (e is HttpRequestException or System.Text.Json.JsonException or OperationCanceledException or TimeoutException or Polly.ExecutionRejectedException)
+        {
+            // Whether the server spent the token is unknown: the next try finds out (a replay ends the session).
+            LogUnavailable(logger, e.GetType().Name);
+            return new Unavailable(e.GetType().Name);
+        }
     }
 
     /// <summary>RFC 7009: tells the auth server the refresh token (and its family) is no longer needed.</summary>
@@ -94,6 +117,9 @@ public sealed partial class RefreshTokenClient(
 
     [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "The auth server refused the refresh: {Error} ({ErrorDescription}); signing the user out")]
     private static partial void LogRefused(ILogger logger, string error, string? errorDescription);
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "The refresh got no usable answer ({Reason}); the session keeps its tokens and tries again later")]
+    private static partial void LogUnavailable(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Revoked the session's refresh token at sign-out (HTTP {Status})")]
     private static partial void LogRevoked(ILogger logger, int status);

@@ -17,27 +17,41 @@ public sealed class SessionTicketStore(IServiceScopeFactory scopes, IDataProtect
 {
     private const string SessionKeyItem = "oauthdemo.session";
 
-    /// <summary>How long a refresh may hold the session's row, whatever the requests waiting for it do.</summary>
-    private static readonly TimeSpan RefreshLimit = TimeSpan.FromSeconds(30);
-
     private readonly IDataProtector _protector = dataProtection.CreateProtector("OAuthDemo.WebClient.SessionTicket");
+
+    /// <summary>The key of the stored session these properties belong to.</summary>
+    public static string? KeyOf(AuthenticationProperties session) => session.Items.TryGetValue(SessionKeyItem, out var key) ? key : null;
+
+    /// <summary>When the session's access token expires: what tells a newer set of tokens from an older one.</summary>
+    public static DateTimeOffset? TokensExpireAt(AuthenticationProperties session) =>
+        DateTimeOffset.TryParse(session.GetTokenValue("expires_at"), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : null;
 
     public async Task<string> StoreAsync(AuthenticationTicket ticket)
     {
         var key = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
-        ticket.Properties.Items[SessionKeyItem] = key; // lets a refresh find its own row
+        ticket.Properties.Items[SessionKeyItem] = key;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<WebDbContext>();
-        db.Sessions.Add(new WebSession { Key = key, Ticket = Protect(ticket), ExpiresAt = ticket.Properties.ExpiresUtc });
+        db.Sessions.Add(new WebSession { Key = key, Ticket = Protect(ticket), ExpiresAt = ticket.Properties.ExpiresUtc, TokensExpireAt = TokensExpireAt(ticket.Properties) });
         await db.SaveChangesAsync();
         return key;
     }
 
+    /// <summary>
+    /// Writes the ticket back (a sliding renewal, or new tokens), unless the row already holds newer
+    /// tokens: a slow request must not put back a refresh token another one has spent.
+    /// </summary>
     public async Task RenewAsync(string key, AuthenticationTicket ticket)
     {
+        ticket.Properties.Items[SessionKeyItem] = key;
+        var tokensExpireAt = TokensExpireAt(ticket.Properties);
+        var protectedTicket = Protect(ticket);
         await using var scope = scopes.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<WebDbContext>().Sessions.Where(s => s.Key == key)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Ticket, Protect(ticket)).SetProperty(x => x.ExpiresAt, ticket.Properties.ExpiresUtc));
+        var sessions = scope.ServiceProvider.GetRequiredService<WebDbContext>().Sessions.Where(s => s.Key == key);
+        var written = await sessions.Where(s => s.TokensExpireAt == null || tokensExpireAt == null || s.TokensExpireAt <= tokensExpireAt)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Ticket, protectedTicket).SetProperty(x => x.ExpiresAt, ticket.Properties.ExpiresUtc).SetProperty(x => x.TokensExpireAt, tokensExpireAt));
+        if (written == 0)
+            await sessions.ExecuteUpdateAsync(s => s.SetProperty(x => x.ExpiresAt, ticket.Properties.ExpiresUtc));
     }
 
     public async Task<AuthenticationTicket?> RetrieveAsync(string key)
@@ -54,56 +68,47 @@ public sealed class SessionTicketStore(IServiceScopeFactory scopes, IDataProtect
     }
 
     /// <summary>
-    /// Renews the session's tokens exactly once, whichever replica or request gets here first: the
-    /// session's row is locked (SELECT … FOR UPDATE) while its refresh token is redeemed, and a
-    /// request that waited finds the winner's new tokens in the row instead of spending the
-    /// refresh token again (a second redemption would revoke the family and sign the user out).
-    /// Returns false when the session is gone or the auth server refused the refresh.
+    /// Renews the session's tokens, unless someone already did: the session's row is locked
+    /// (SELECT … FOR UPDATE) while the stored refresh token is redeemed, so whichever replica or
+    /// request gets here first redeems, and the others find the newer tokens in the row. A refusal
+    /// deletes the session; an unavailable auth server leaves it as it was.
     /// </summary>
-    public async Task<bool> RefreshOnceAsync(AuthenticationProperties session, Func<string, CancellationToken, Task<RefreshedTokens?>> redeem)
+    public async Task<RefreshOutcome> RefreshOnceAsync(
+        string key, DateTimeOffset? heldTokensExpireAt, Func<string, CancellationToken, Task<RefreshOutcome>> redeem, CancellationToken ct)
     {
-        if (!session.Items.TryGetValue(SessionKeyItem, out var key) || key is null || session.GetTokenValue("refresh_token") is not { } refreshToken)
-            return false;
-
-        // Shared by every request waiting on the row, so no single request's cancellation may abandon it.
-        using var limit = new CancellationTokenSource(RefreshLimit);
-        var ct = limit.Token;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<WebDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var row = await db.Sessions.FromSql($"SELECT * FROM \"Sessions\" WHERE \"Key\" = {key} FOR UPDATE").SingleOrDefaultAsync(ct);
-        if (row is null)
-            return false; // signed out meanwhile, here or on another replica
+        if (row is null || Unprotect(row.Ticket) is not { } stored)
+            return new Refused("session_ended"); // signed out meanwhile, here or on another replica
 
-        var stored = Unprotect(row.Ticket);
-        if (stored is not null && stored.Properties.GetTokenValue("refresh_token") != refreshToken)
-        {
-            // Another request refreshed while this one waited: use its tokens.
-            CopyTokens(from: stored.Properties, to: session);
-            return true;
-        }
+        if (row.TokensExpireAt > heldTokensExpireAt)
+            return new Refreshed(TokensOf(stored.Properties), RedeemedHere: false); // another request refreshed first
+        if (stored.Properties.GetTokenValue("refresh_token") is not { } refreshToken)
+            return new Refused("no_refresh_token");
 
-        var tokens = await redeem(refreshToken, ct);
-        if (tokens is null)
+        var outcome = await redeem(refreshToken, ct);
+        switch (outcome)
         {
-            db.Sessions.Remove(row);
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
-            return false;
-        }
-
-        Apply(tokens, session);
-        if (stored is not null)
-        {
-            Apply(tokens, stored.Properties);
-            row.Ticket = Protect(stored);
+            case Refreshed refreshed:
+                Apply(refreshed.Tokens, stored.Properties);
+                row.Ticket = Protect(stored);
+                row.TokensExpireAt = refreshed.Tokens.ExpiresAt;
+                break;
+            case Refused:
+                db.Sessions.Remove(row);
+                break;
+            default:
+                return outcome; // nothing changes; the lock is released
         }
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        return true;
+        return outcome;
     }
 
-    private static void Apply(RefreshedTokens tokens, AuthenticationProperties session)
+    /// <summary>Puts new tokens into a session's properties.</summary>
+    public static void Apply(RefreshedTokens tokens, AuthenticationProperties session)
     {
         session.UpdateTokenValue("access_token", tokens.AccessToken);
         if (tokens.RefreshToken is not null)
@@ -113,11 +118,10 @@ public sealed class SessionTicketStore(IServiceScopeFactory scopes, IDataProtect
         session.UpdateTokenValue("expires_at", tokens.ExpiresAt.ToString("o", CultureInfo.InvariantCulture));
     }
 
-    private static void CopyTokens(AuthenticationProperties from, AuthenticationProperties to)
+    private static RefreshedTokens TokensOf(AuthenticationProperties session)
     {
-        foreach (var name in (string[])["access_token", "refresh_token", "id_token", "expires_at"])
-            if (from.GetTokenValue(name) is { } value)
-                to.UpdateTokenValue(name, value);
+        var expiresAt = TokensExpireAt(session) ?? DateTimeOffset.MinValue;
+        return new RefreshedTokens(session.GetTokenValue("access_token")!, session.GetTokenValue("refresh_token"), session.GetTokenValue("id_token"), 0, expiresAt);
     }
 
     private byte[] Protect(AuthenticationTicket ticket) => _protector.Protect(TicketSerializer.Default.Serialize(ticket));

@@ -4,14 +4,18 @@ using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 namespace OAuthDemo.WebClient.Authentication;
 
 /// <summary>
-/// The OIDC handler's events the protocol needs: a sign-in that fails at the callback (the user
+/// The OIDC handler's events the protocol needs: every sign-in gets a new session key
+/// (<see cref="SessionFixationDefence"/>), and a sign-in that fails at the callback (the user
 /// denied consent, the correlation cookie or state is missing or forged, the code was refused)
 /// sends the user home saying so, never to an error page with a 500. (Denied consent goes home
 /// through <c>AccessDeniedPath</c>.)
 /// </summary>
-public partial class SignInEvents(ILogger<SignInEvents> logger) : OpenIdConnectEvents
+public partial class SignInEvents(SessionFixationDefence fixation, ILogger<SignInEvents> logger) : OpenIdConnectEvents
 {
     public const string ErrorQuery = "signin_error";
+
+    /// <summary>The sign-in succeeded; the cookie handler stores the session next, under a new key.</summary>
+    public override Task TicketReceived(TicketReceivedContext context) => fixation.EndCurrentSessionAsync(context.HttpContext);
 
     public override Task RemoteFailure(RemoteFailureContext context)
     {

@@ -23,7 +23,9 @@ internal static class WebClientAuthenticationExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<SessionTicketStore>();
         services.AddSingleton<RefreshTokenClient>();
+        services.AddSingleton<SessionRefresher>();
         services.AddScoped<SessionCookieEvents>();
+        services.AddSingleton<SessionFixationDefence>();
         services.AddSingleton<SignInEvents>();
         // Its POSTs are never retried (ServiceDefaults): a retried refresh could spend a token twice.
         services.AddHttpClient(RefreshTokenClient.HttpClientName);

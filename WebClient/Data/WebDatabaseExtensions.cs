@@ -31,12 +31,15 @@ internal static class WebDatabaseExtensions
         return builder;
     }
 
-    /// <summary>Applies migrations before the web client listens, one replica at a time.</summary>
+    /// <summary>Applies migrations (and makes the first key) before the web client listens, one replica at a time.</summary>
     public static async Task MigrateWebDatabaseAsync(this WebApplication app, CancellationToken ct = default)
     {
         await using var startupLock = await PostgresStartupLock.AcquireAsync(
             app.Configuration.GetConnectionString(ConnectionName)!, StartupLockKey, ct);
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<WebDbContext>().Database.MigrateAsync(ct);
+        // The first Data Protection key too, under the lock: replicas starting together on a new
+        // database would otherwise each create one, and cookies of one would not open on the other.
+        app.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("OAuthDemo.WebClient.Startup").Protect([0]);
     }
 }

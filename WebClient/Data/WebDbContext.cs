@@ -45,6 +45,9 @@ public sealed class WebSession
 
     /// <summary>When the session ends unless renewed; the cleanup removes it after that.</summary>
     public DateTimeOffset? ExpiresAt { get; set; }
+
+    /// <summary>When the ticket's access token expires: tells newer tokens from older ones without decrypting.</summary>
+    public DateTimeOffset? TokensExpireAt { get; set; }
 }
 
 /// <summary>One step of a sign-in or refresh, as the flow inspector shows it, encrypted.</summary>

@@ -10,8 +10,9 @@ namespace OAuthDemo.WebClient.FlowInspector;
 /// the OIDC handler performs it. The client secret is never recorded; opaque tokens only as
 /// fingerprints.
 /// </summary>
-public sealed class FlowRecordingEvents(FlowJournal journal, TokenInspector inspector, IOptions<WebClientSettings> settings, ILogger<SignInEvents> logger)
-    : SignInEvents(logger)
+public sealed class FlowRecordingEvents(
+    FlowJournal journal, TokenInspector inspector, IOptions<WebClientSettings> settings, SessionFixationDefence fixation, ILogger<SignInEvents> logger)
+    : SignInEvents(fixation, logger)
 {
     public override Task RedirectToIdentityProvider(RedirectContext context)
     {

@@ -38,6 +38,12 @@ public class AppHostFixture : IAsyncLifetime
     public const string RefreshUser = "erin";
     public const string RefusedRefreshUser = "dave";
 
+    /// <summary>
+    /// A user only the wrong-password test uses: a failed attempt is counted on the user, and the
+    /// next good sign-in resets the count, which concurrent sign-ins of one user would race on.
+    /// </summary>
+    public const string WrongPasswordUser = "judy";
+
     /// <summary>Users of the replica tests: one signs in across auth-server replicas, one uses the web client's.</summary>
     public const string ReplicaUser = "heidi";
     public const string WebReplicaUser = "ivan";
@@ -140,6 +146,7 @@ public class AppHostFixture : IAsyncLifetime
             .WithUser(new DemoUser(ConsentUser, testUserPassword))
             .WithUser(new DemoUser(RefreshUser, testUserPassword) { DisplayName = "Erin Example" })
             .WithUser(new DemoUser(RefusedRefreshUser, testUserPassword) { DisplayName = "Dave Example" })
+            .WithUser(new DemoUser(WrongPasswordUser, testUserPassword))
             .WithUser(new DemoUser(ReplicaUser, testUserPassword))
             .WithUser(new DemoUser(WebReplicaUser, testUserPassword) { DisplayName = "Ivan Example" })
             // Short-lived tokens, so refreshes and renewals happen within a test.

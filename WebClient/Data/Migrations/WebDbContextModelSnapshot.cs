@@ -83,6 +83,9 @@ namespace WebClient.Data.Migrations
                         .IsRequired()
                         .HasColumnType("bytea");
 
+                    b.Property<DateTimeOffset?>("TokensExpireAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.HasKey("Key");
 
                     b.HasIndex("ExpiresAt");

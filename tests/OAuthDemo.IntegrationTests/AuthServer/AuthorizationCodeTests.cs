@@ -217,7 +217,7 @@ public class AuthorizationCodeTests(AppHostFixture fixture)
         using var server = fixture.CreateAuthServerClient();
         var client = Flows.ImplicitConsentClient(fixture, server);
 
-        var outcome = await server.As("alice", "not-alice's-password").RunAsync(client.AuthorizeUrl("openid"), Ct);
+        var outcome = await server.As(AppHostFixture.WrongPasswordUser, "not-the-password").RunAsync(client.AuthorizeUrl("openid"), Ct);
 
         Assert.Null(outcome.Code);
         Assert.Equal(["login"], outcome.PagesSeen);

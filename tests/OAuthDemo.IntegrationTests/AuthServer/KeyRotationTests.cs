@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using OAuthDemo.IntegrationTests.Infrastructure;
@@ -70,6 +72,14 @@ public class KeyRotationTests(RotatingKeysFixture fixture) : IClassFixture<Rotat
         // The encryption key rotated too; a refresh token it encrypted before still redeems.
         var refreshed = await client.RefreshAsync(signIn.RefreshToken!, Ct);
         Assert.True(refreshed.AccessToken is not null, $"The refresh token from before the rotations was refused: {refreshed}");
+
+        // Both replicas followed the schedule, yet each rotation made one key of each use: two
+        // made by a race would share their activation time.
+        await using var db = new Npgsql.NpgsqlConnection(await fixture.App.GetConnectionStringAsync("authdb", Ct));
+        await db.OpenAsync(Ct);
+        await using var query = new Npgsql.NpgsqlCommand("SELECT \"Use\", \"ActivatesAt\", count(*) FROM \"TokenKeys\" GROUP BY 1, 2 HAVING count(*) > 1", db);
+        await using var duplicates = await query.ExecuteReaderAsync(Ct);
+        Assert.False(await duplicates.ReadAsync(Ct), "Two keys of one use share an activation time.");
     }
 
     [Fact]
@@ -81,17 +91,23 @@ public class KeyRotationTests(RotatingKeysFixture fixture) : IClassFixture<Rotat
         Assert.Equal(HttpStatusCode.Unauthorized, (await RotateAsync(server, secret: "not-the-secret")).StatusCode);
         var before = new JsonWebToken(await Tokens.ForMachineAsync(fixture, Ct));
 
-        // The dashboard command: the AppHost calls the endpoint with the shared secret.
+        using var rotated = await RotateAsync(server, fixture.Secrets.KeyAdminSecret);
+        Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
+        var next = (await rotated.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("signingKey").GetString();
+        Assert.NotEqual(before.Kid, next);
+
+        // The dashboard command calls the same endpoint with the AppHost's secret; asked again, it
+        // keeps the key already on its way.
         var model = fixture.App.Services.GetRequiredService<DistributedApplicationModel>();
         var result = await fixture.App.ResourceCommands.ExecuteCommandAsync(model.Resources.Single(r => r.Name == "authserver"), "rotate-signing-key", Ct);
         Assert.True(result.Success, result.Message);
 
-        // The new key signs once every instance has published it: within a reload interval here.
+        // The new key signs once every instance has published it: within two reload intervals here.
         var after = before;
         using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct))
         {
-            deadline.CancelAfter(TimeSpan.FromSeconds(15));
-            while (after.Kid == before.Kid)
+            deadline.CancelAfter(TimeSpan.FromSeconds(10));
+            while (after.Kid != next)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(200), deadline.Token);
                 after = new JsonWebToken(await Tokens.ForMachineAsync(fixture, Ct));
@@ -110,15 +126,29 @@ public class KeyRotationTests(RotatingKeysFixture fixture) : IClassFixture<Rotat
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/me", before.EncodedToken, Ct)).Status);
     }
 
-    /// <summary>What the JWKS holds, read every 200 ms until <paramref name="until"/>.</summary>
+    /// <summary>
+    /// The keys every replica's JWKS holds, read every 200 ms until <paramref name="until"/>: a key
+    /// counts as published once all replicas publish it, and as gone once any of them dropped it.
+    /// </summary>
     private async Task<List<(DateTimeOffset At, HashSet<string> Kids)>> WatchJwksAsync(DateTimeOffset until)
     {
-        using var server = fixture.CreateAuthServerClient();
+        var replicas = (await fixture.App.WaitForReplicasAsync("authserver", 2, Ct)).Select(r => new AuthServerClient(r.Endpoint)).ToList();
         var snapshots = new List<(DateTimeOffset, HashSet<string>)>();
-        while (DateTimeOffset.UtcNow < until)
+        try
         {
-            snapshots.Add((DateTimeOffset.UtcNow, await JwksKidsAsync(server)));
-            await Task.Delay(TimeSpan.FromMilliseconds(200), Ct);
+            while (DateTimeOffset.UtcNow < until)
+            {
+                var at = DateTimeOffset.UtcNow;
+                var kids = await JwksKidsAsync(replicas[0]);
+                foreach (var replica in replicas.Skip(1))
+                    kids.IntersectWith(await JwksKidsAsync(replica));
+                snapshots.Add((at, kids));
+                await Task.Delay(TimeSpan.FromMilliseconds(200), Ct);
+            }
+        }
+        finally
+        {
+            replicas.ForEach(r => r.Dispose());
         }
         return snapshots;
     }

@@ -13,6 +13,8 @@ public sealed class TestSecrets(IReadOnlyDictionary<string, string> values)
     public string WorkerSecret => values["worker-secret"];
     public string ResourceApiSecret => values["resource-api-secret"];
     public string KeyAdminSecret => values["key-admin-secret"];
+    public string KeyRingCertificate => values[AppHostFixture.KeyRingCertificateParameter];
+    public string KeyRingCertificatePassword => values[$"{AppHostFixture.KeyRingCertificateParameter}-password"];
     public string TestUserPassword => values[TestUserPasswordName];
     public string ImplicitClientSecret => values[$"{AppHostFixture.ImplicitClientId}-secret"];
     public string MachineClientSecret => values[$"{AppHostFixture.MachineClientId}-secret"];

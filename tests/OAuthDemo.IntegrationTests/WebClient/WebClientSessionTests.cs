@@ -5,10 +5,11 @@ using OAuthDemo.IntegrationTests.Infrastructure;
 namespace OAuthDemo.IntegrationTests.WebClient;
 
 /// <summary>
-/// The AppHost runs two web-client replicas. A browserless user (one cookie jar) talks to each at
-/// its own address: sessions, sign-in state and the flow journal live in webdb, so either serves.
+/// Sessions of the web client, which runs as two replicas. A browserless user (one cookie jar)
+/// talks to each at its own address: sessions, sign-in state and the flow journal live in webdb,
+/// so either serves.
 /// </summary>
-public class WebClientReplicaTests(AppHostFixture fixture)
+public class WebClientSessionTests(AppHostFixture fixture)
 {
     /// <summary>Tokens live 70 s for the web client here and it renews a minute before expiry.</summary>
     private static readonly TimeSpan UntilRefreshIsDue = AppHostFixture.WebClientTokenLifetime - TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(2);
@@ -45,14 +46,14 @@ public class WebClientReplicaTests(AppHostFixture fixture)
     }
 
     /// <summary>Starts the sign-in on the first replica and completes the callback on the second.</summary>
-    private async Task SignInAcrossReplicasAsync(Browser browser)
+    private async Task SignInAcrossReplicasAsync(Browser browser, string user = AppHostFixture.WebReplicaUser)
     {
         using var login = await browser.First.GetAsync("/account/login", Ct);
         Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
         var authorize = login.Headers.Location!;
         Assert.Equal(fixture.EndpointOf("authserver").Authority, authorize.Authority);
 
-        var outcome = await browser.AuthServer.As(AppHostFixture.WebReplicaUser, fixture.Secrets.TestUserPassword).RunAsync(authorize.PathAndQuery, Ct);
+        var outcome = await browser.AuthServer.As(user, fixture.Secrets.TestUserPassword).RunAsync(authorize.PathAndQuery, Ct);
         Assert.True(outcome.RedirectedTo?.AbsolutePath == "/signin-oidc", $"Not back at the web client: {outcome.RedirectedTo} {outcome.Status}");
 
         // The OIDC state and correlation cookie were made by the first replica; the second reads them.
@@ -104,5 +105,27 @@ public class WebClientReplicaTests(AppHostFixture fixture)
         // And the session goes on with the new tokens.
         using var after = await browser.Second.GetAsync("/notes", Ct);
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task Signing_in_with_a_planted_session_cookie_starts_a_new_session_and_ends_the_planted_one()
+    {
+        // The attacker signs in and keeps the session cookie...
+        using var attacker = await OpenBrowserAsync();
+        await SignInAcrossReplicasAsync(attacker, AppHostFixture.RefreshUser);
+        var planted = attacker.Cookies.GetAllCookies().Single(c => c.Name == "oauthdemo.web");
+
+        // ...which the victim's browser is made to send when the victim signs in.
+        using var victim = await OpenBrowserAsync();
+        victim.Cookies.Add(new Cookie(planted.Name, planted.Value, planted.Path, planted.Domain));
+        await SignInAcrossReplicasAsync(victim);
+
+        var victimCookie = victim.Cookies.GetAllCookies().Single(c => c.Name == "oauthdemo.web");
+        Assert.NotEqual(planted.Value, victimCookie.Value);
+        Assert.Contains("Ivan Example", await victim.First.GetStringAsync("/profile", Ct));
+        // The planted session is over: its cookie opens nothing, and certainly not the victim's session.
+        using var withPlanted = await attacker.First.GetAsync("/profile", Ct);
+        Assert.Equal(HttpStatusCode.Redirect, withPlanted.StatusCode);
+        Assert.Contains("/account/login", withPlanted.Headers.Location!.OriginalString);
     }
 }

@@ -47,7 +47,8 @@ namespace WebClient.Data.Migrations
                 {
                     Key = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     Ticket = table.Column<byte[]>(type: "bytea", nullable: false),
-                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    TokensExpireAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {

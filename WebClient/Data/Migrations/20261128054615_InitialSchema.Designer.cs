@@ -12,7 +12,7 @@ using OAuthDemo.WebClient.Data;
 namespace WebClient.Data.Migrations
 {
     [DbContext(typeof(WebDbContext))]
-    [Migration("20261128050535_InitialSchema")]
+    [Migration("20261128054615_InitialSchema")]
     partial class InitialSchema
     {
         /// <inheritdoc />
@@ -85,6 +85,9 @@ namespace WebClient.Data.Migrations
                     b.Property<byte[]>("Ticket")
                         .IsRequired()
                         .HasColumnType("bytea");
+
+                    b.Property<DateTimeOffset?>("TokensExpireAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Key");
 
