@@ -113,6 +113,7 @@ await app.InitializeAuthServerAsync();
 app.UseErrorPages();          // /error for browsers; protocol JSON endpoints keep their bare answers
 app.UseStaticFiles();
 app.UsePublicClientCors();
+app.UseMalformedRequestRejection(); // a NUL or an unreadable form: 400 invalid_request, not a 500
 app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();

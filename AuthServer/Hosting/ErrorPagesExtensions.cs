@@ -19,7 +19,8 @@ internal static class ErrorPagesExtensions
         return app;
     }
 
-    private static bool IsMachineEndpoint(PathString path) =>
+    /// <summary>Endpoints answered to programs (JSON, status codes), not to people.</summary>
+    public static bool IsMachineEndpoint(PathString path) =>
         PublicClientCorsExtensions.IsBrowserCallable(path)
         || path.StartsWithSegments(ProtocolEndpoints.PathOf(ProtocolEndpoints.Introspection))
         || path.StartsWithSegments("/health")

@@ -73,6 +73,14 @@ internal static class ApiEndpoints
                 ["text"] = [$"Text is required and must be 1 to {Note.MaxTextLength} characters (it was {text?.Length ?? 0})."],
             });
         }
+        // Line breaks and tabs are text; other control characters (NUL, which PostgreSQL refuses) are not.
+        if (text.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["text"] = ["Text must not contain control characters other than line breaks and tabs."],
+            });
+        }
 
         var note = new Note { Id = Guid.CreateVersion7(), OwnerSubject = Caller.From(http.User).Subject, Text = text, CreatedAt = clock.GetUtcNow() };
         db.Notes.Add(note);
