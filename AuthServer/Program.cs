@@ -111,6 +111,7 @@ var app = builder.Build();
 await app.InitializeAuthServerAsync();
 
 app.UseErrorPages();          // /error for browsers; protocol JSON endpoints keep their bare answers
+app.UseFramingDefence();      // no page may be framed elsewhere; no content sniffing
 app.UseStaticFiles();
 app.UsePublicClientCors();
 app.UseMalformedRequestRejection(); // a NUL or an unreadable form: 400 invalid_request, not a 500

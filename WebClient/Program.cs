@@ -24,6 +24,7 @@ if (!app.Environment.IsDevelopment())
     app.UseHsts();
 }
 
+app.UseFramingDefence();      // no page may be framed elsewhere; no content sniffing
 app.UseStaticFiles();
 app.UseRouting();
 app.UseAuthentication();
