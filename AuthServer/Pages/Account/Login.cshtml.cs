@@ -41,15 +41,17 @@ public sealed partial class LoginModel(SignInManager<ApplicationUser> signInMana
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
         }
 
+        // Logged by user id, never by what was typed: people type passwords into the user name field.
+        var userId = (await signInManager.UserManager.FindByNameAsync(Username))?.Id;
         if (result.IsLockedOut)
         {
-            LogLockedOut(logger, Username);
+            LogLockedOut(logger, userId);
             ErrorMessage = "Too many failed attempts: this account is locked for a few minutes.";
             return Page();
         }
 
         // The same message whether the user exists or not.
-        LogFailed(logger, Username);
+        LogFailed(logger, userId ?? "(unknown user name)");
         ErrorMessage = "The user name or password is incorrect.";
         return Page();
     }
@@ -57,9 +59,9 @@ public sealed partial class LoginModel(SignInManager<ApplicationUser> signInMana
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "User {UserName} signed in")]
     private static partial void LogSignedIn(ILogger logger, string userName);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Sign-in failed for {UserName}")]
-    private static partial void LogFailed(ILogger logger, string userName);
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Sign-in failed for user {UserId}")]
+    private static partial void LogFailed(ILogger logger, string userId);
 
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "User {UserName} is locked out")]
-    private static partial void LogLockedOut(ILogger logger, string userName);
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "User {UserId} is locked out")]
+    private static partial void LogLockedOut(ILogger logger, string? userId);
 }

@@ -41,4 +41,23 @@ public class TokenEventLogTests(AppHostFixture fixture)
             foreach (var secret in secrets)
                 Assert.DoesNotContain(secret, line);
     }
+
+    [Fact]
+    public async Task A_failed_sign_in_logs_the_user_id_never_what_was_typed()
+    {
+        using var server = fixture.CreateAuthServerClient();
+        var client = Flows.ImplicitConsentClient(fixture, server);
+        // People type passwords into the user name field; neither may reach the log.
+        var typedAsUserName = $"pw-in-the-name-{Guid.NewGuid():N}";
+        var typedAsPassword = $"wrong-{Guid.NewGuid():N}";
+
+        await server.As(typedAsUserName, typedAsPassword).RunAsync(client.AuthorizeUrl("openid"), Ct);
+        await server.As(AppHostFixture.WrongPasswordUser, typedAsPassword).RunAsync(client.AuthorizeUrl("openid"), Ct);
+
+        var unknown = await WaitForLogAsync(l => l.Contains("Sign-in failed for user (unknown user name)"));
+        var known = await WaitForLogAsync(l => System.Text.RegularExpressions.Regex.IsMatch(l, "Sign-in failed for user [0-9a-f-]{36}"));
+        Assert.NotNull(unknown);
+        Assert.NotNull(known);
+        Assert.DoesNotContain(fixture.AuthServerLog, line => line.Contains(typedAsUserName) || line.Contains(typedAsPassword));
+    }
 }
