@@ -22,7 +22,7 @@ public static class KeyRingCertificate
         var passwordName = $"{name}-password";
         // The certificate is encrypted with the password, so both must come from the same run:
         // a persisted password is reused when only the certificate is missing.
-        var password = builder.Configuration[$"Parameters:{passwordName}"] ?? RandomNumberGenerator.GetHexString(32, lowercase: true);
+        var password = builder.Configuration[$"Parameters:{passwordName}"] ?? NewPassword();
         return new(
             builder.AddParameter(name, new SelfSignedPfx(name, password), secret: true, persist: true),
             builder.AddParameter(passwordName, new Fixed(password), secret: true, persist: true));
@@ -31,9 +31,11 @@ public static class KeyRingCertificate
     /// <summary>A fresh certificate and password, as base64 PFX; the tests use one per run.</summary>
     public static (string Pfx, string Password) Create(string subject)
     {
-        var password = RandomNumberGenerator.GetHexString(32, lowercase: true);
+        var password = NewPassword();
         return (new SelfSignedPfx(subject, password).GetDefaultValue(), password);
     }
+
+    private static string NewPassword() => RandomNumberGenerator.GetHexString(32, lowercase: true);
 
     private sealed class SelfSignedPfx(string subject, string password) : ParameterDefault
     {

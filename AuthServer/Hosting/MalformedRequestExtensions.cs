@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Primitives;
 
 namespace OAuthDemo.AuthServer.Hosting;
 
@@ -39,14 +40,13 @@ internal static class MalformedRequestExtensions
 
     private static async Task<bool> IsMalformedAsync(HttpRequest request)
     {
+        static bool HasNul(IEnumerable<KeyValuePair<string, StringValues>> parameters) =>
+            parameters.Any(p => p.Key.Contains('\0') || p.Value.Any(v => v?.Contains('\0') == true));
+
         try
         {
-            if (request.Query.Any(p => p.Key.Contains('\0') || p.Value.Any(v => v?.Contains('\0') == true)))
-                return true;
-            if (!request.HasFormContentType)
-                return false;
-            var form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
-            return form.Any(p => p.Key.Contains('\0') || p.Value.Any(v => v?.Contains('\0') == true));
+            return HasNul(request.Query)
+                || request.HasFormContentType && HasNul(await request.ReadFormAsync(request.HttpContext.RequestAborted));
         }
         catch (Exception e) when (e is InvalidDataException or InvalidOperationException)
         {

@@ -111,5 +111,5 @@ public static class TokenKeySchedule
     public static string? PublishedKeyToActivate(IReadOnlyList<KeyTimeline> keys, DateTimeOffset now) =>
         keys.Where(k => k.ActivatesAt > now).MinBy(k => k.ActivatesAt)?.Id;
 
-    private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+    internal static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 }

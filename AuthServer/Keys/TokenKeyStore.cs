@@ -56,20 +56,19 @@ internal sealed partial class TokenKeyStore(
             var signing = current.Where(k => k.Use == TokenKeyUses.Signing).Select(Timeline).ToList();
             if (TokenKeySchedule.PublishedKeyToActivate(signing, now) is { } published)
             {
+                // Moved forward; the schedule then retires the current key at its new activation.
                 var key = current.Single(k => k.Id == published);
-                key.ActivatesAt = Later(now, key.CreatedAt + loaded);
-                if (current.Where(k => k.Use == TokenKeyUses.Signing && k.ActivatesAt < key.ActivatesAt).MaxBy(k => k.ActivatesAt) is { } predecessor)
-                    predecessor.RetiresAt = key.ActivatesAt;
+                key.ActivatesAt = TokenKeySchedule.Later(now, key.CreatedAt + loaded);
                 LogActivatedEarly(logger, key.Id, key.ActivatesAt);
                 return [(TokenKeyUses.Signing, PlanFor(TokenKeyUses.Signing, current))];
             }
-            return [(TokenKeyUses.Signing, new KeyPlan(now + loaded, [], []))];
+            var activation = now + loaded;
+            var retire = TokenKeySchedule.ActiveAt(signing, now) is { } active ? [(active.Id, activation)] : new List<(string, DateTimeOffset)>();
+            return [(TokenKeyUses.Signing, new KeyPlan(activation, retire, []))];
         }, ct);
         Load(keys, read);
         return keys.Where(k => k.Use == TokenKeyUses.Signing).MaxBy(k => k.ActivatesAt)!;
     }
-
-    private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     private KeyPlan PlanFor(string use, IEnumerable<TokenKey> keys) =>
         TokenKeySchedule.Plan(keys.Where(k => k.Use == use).Select(Timeline).ToList(), Now(), settings.Value.Keys, TokenKeySchedule.Retention(use, settings.Value));
@@ -106,8 +105,6 @@ internal sealed partial class TokenKeyStore(
                 var created = Create(use, activatesAt);
                 db.TokenKeys.Add(created);
                 keys.Add(created);
-                if (keys.Where(k => k.Use == use && k.ActivatesAt < activatesAt).MaxBy(k => k.ActivatesAt) is { } predecessor)
-                    predecessor.RetiresAt = activatesAt;
                 LogCreated(logger, use, created.Id, created.Algorithm, activatesAt);
                 metrics.RecordKeyEvent("created", use);
             }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.EntityFrameworkCore;
 using OAuthDemo.ResourceApi.Authentication;
 using OAuthDemo.ResourceApi.Data;
@@ -66,26 +67,24 @@ internal static class ApiEndpoints
     private static async Task<IResult> AddNoteAsync(NewNote input, HttpContext http, ApiDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var text = input.Text?.Trim();
-        if (string.IsNullOrEmpty(text) || text.Length > Note.MaxTextLength)
-        {
-            return Results.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["text"] = [$"Text is required and must be 1 to {Note.MaxTextLength} characters (it was {text?.Length ?? 0})."],
-            });
-        }
-        // Line breaks and tabs are text; other control characters (NUL, which PostgreSQL refuses) are not.
-        if (text.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
-        {
-            return Results.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["text"] = ["Text must not contain control characters other than line breaks and tabs."],
-            });
-        }
+        if (!IsValidText(text, out var problem))
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["text"] = [problem] });
 
         var note = new Note { Id = Guid.CreateVersion7(), OwnerSubject = Caller.From(http.User).Subject, Text = text, CreatedAt = clock.GetUtcNow() };
         db.Notes.Add(note);
         await db.SaveChangesAsync(ct);
         return Results.Created($"/api/notes/{note.Id}", new NoteDto(note.Id, note.Text, note.CreatedAt));
+    }
+
+    private static bool IsValidText([NotNullWhen(true)] string? text, [NotNullWhen(false)] out string? problem)
+    {
+        problem = string.IsNullOrEmpty(text) || text.Length > Note.MaxTextLength
+            ? $"Text is required and must be 1 to {Note.MaxTextLength} characters (it was {text?.Length ?? 0})."
+            // Line breaks and tabs are text; other control characters (NUL, which PostgreSQL refuses) are not.
+            : text.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t'))
+                ? "Text must not contain control characters other than line breaks and tabs."
+                : null;
+        return problem is null;
     }
 
     private static async Task<IResult> DeleteNoteAsync(Guid id, HttpContext http, ApiDbContext db, CancellationToken ct)
