@@ -199,6 +199,10 @@ public class AppHostFixture : IAsyncLifetime
 
     public Uri EndpointOf(string resource) => App.GetEndpoint(resource, "http");
 
+    /// <summary>How the services reach a database (or the server, <c>postgres</c>), for tests that look beneath them.</summary>
+    public async Task<string> ConnectionStringOfAsync(string resource) =>
+        await App.GetConnectionStringAsync(resource, Ct) ?? throw new InvalidOperationException($"{resource} has no connection string");
+
     /// <summary>A fresh client with its own cookie jar: one browser, one session.</summary>
     public AuthServerClient CreateAuthServerClient() => new(EndpointOf("authserver"));
 

@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Npgsql;
 using OAuthDemo.IntegrationTests.Infrastructure;
 
 namespace OAuthDemo.IntegrationTests;
@@ -53,16 +52,12 @@ public class FoundationTests(AppHostFixture fixture)
     [InlineData("webdb")]
     public async Task Databases_exist_on_the_real_server(string database)
     {
-        var connectionString = await fixture.App.GetConnectionStringAsync(database, Ct);
+        var rows = await Sql.QueryAsync(await fixture.ConnectionStringOfAsync(database),
+            "SELECT current_database(), version()", row => (Database: row.GetString(0), Version: row.GetString(1)));
 
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand("SELECT current_database(), version()", connection);
-        await using var reader = await command.ExecuteReaderAsync(Ct);
-        Assert.True(await reader.ReadAsync(Ct));
-
-        Assert.Equal(database, reader.GetString(0));
-        Assert.StartsWith("PostgreSQL", reader.GetString(1));
+        var (name, version) = Assert.Single(rows);
+        Assert.Equal(database, name);
+        Assert.StartsWith("PostgreSQL", version);
     }
 
     [Theory]

@@ -13,14 +13,8 @@ public class KeyRingProtectionTests(AppHostFixture fixture)
     [InlineData("webdb")]
     public async Task The_key_ring_in_the_database_is_encrypted_with_the_certificate(string database)
     {
-        var connectionString = await fixture.App.GetConnectionStringAsync(database, Ct);
-        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
-        await connection.OpenAsync(Ct);
-        await using var query = new Npgsql.NpgsqlCommand("SELECT \"Xml\" FROM \"DataProtectionKeys\"", connection);
-        await using var reader = await query.ExecuteReaderAsync(Ct);
-        var keys = new List<string>();
-        while (await reader.ReadAsync(Ct))
-            keys.Add(reader.GetString(0));
+        var keys = await Sql.QueryAsync(await fixture.ConnectionStringOfAsync(database),
+            "SELECT \"Xml\" FROM \"DataProtectionKeys\"", row => row.GetString(0));
 
         // By the certificate this run gave the services, whose public part the XML names.
         using var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(
@@ -45,8 +39,8 @@ public class KeyRingProtectionTests(AppHostFixture fixture)
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             // Nothing listens here: the refusal must come before any connection is tried.
-            ["ConnectionStrings__authdb"] = "Host=127.0.0.1;Port=1;Database=authdb;Username=nobody;Timeout=1",
-            ["ConnectionStrings__webdb"] = "Host=127.0.0.1;Port=1;Database=webdb;Username=nobody;Timeout=1",
+            ["ConnectionStrings__authdb"] = ServiceProcess.UnreachableDatabase("authdb"),
+            ["ConnectionStrings__webdb"] = ServiceProcess.UnreachableDatabase("webdb"),
         };
         await using var process = service == "AuthServer" ? ServiceProcess.AuthServer(environment) : ServiceProcess.WebClient(environment);
 

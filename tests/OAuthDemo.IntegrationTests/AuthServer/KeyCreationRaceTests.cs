@@ -17,7 +17,7 @@ public class KeyCreationRaceTests(AppHostFixture fixture)
             first.WaitForOutputAsync("Now listening on", TimeSpan.FromSeconds(120), Ct),
             second.WaitForOutputAsync("Now listening on", TimeSpan.FromSeconds(120), Ct));
 
-        var keys = await database.QueryAsync("SELECT \"Use\", count(*) FROM \"TokenKeys\" GROUP BY \"Use\" ORDER BY \"Use\"",
+        var keys = await Sql.QueryAsync(database.ConnectionString, "SELECT \"Use\", count(*) FROM \"TokenKeys\" GROUP BY \"Use\" ORDER BY \"Use\"",
             row => KeyValuePair.Create(row.GetString(0), row.GetInt64(1)));
 
         Assert.Equal(new Dictionary<string, long> { ["enc"] = 1, ["sig"] = 1, ["srv-sig"] = 1 }, keys.ToDictionary());

@@ -60,11 +60,9 @@ public class RefreshTokenTests(AppHostFixture fixture)
 
         // The sign-in's (ad-hoc) authorization is revoked, not only the tokens stored so far:
         // a token of it that was still being written, or is presented later, is refused as well.
-        await using var db = new Npgsql.NpgsqlConnection(await fixture.App.GetConnectionStringAsync("authdb", Ct));
-        await db.OpenAsync(Ct);
-        await using var status = new Npgsql.NpgsqlCommand("SELECT \"Status\" FROM \"OpenIddictAuthorizations\" WHERE \"Id\" = @id", db);
-        status.Parameters.AddWithValue("id", signIn);
-        Assert.Equal("revoked", await status.ExecuteScalarAsync(Ct));
+        var status = await Sql.ScalarAsync(await fixture.ConnectionStringOfAsync("authdb"),
+            "SELECT \"Status\" FROM \"OpenIddictAuthorizations\" WHERE \"Id\" = @id", ("id", signIn));
+        Assert.Equal("revoked", status);
 
         // The user's consent is a separate authorization: signing in again still works.
         var (_, again) = await SignInAsync(server);

@@ -11,7 +11,7 @@ public class StartupValidationTests
     private static async Task<(int ExitCode, string Output)> RunAuthServerAsync(Dictionary<string, string> environment)
     {
         // Nothing listens here: validation must stop the start before a connection is tried.
-        var settings = new Dictionary<string, string> { ["ConnectionStrings__authdb"] = "Host=127.0.0.1;Port=1;Database=authdb;Username=nobody;Timeout=1" };
+        var settings = new Dictionary<string, string> { ["ConnectionStrings__authdb"] = ServiceProcess.UnreachableDatabase("authdb") };
         foreach (var (key, value) in environment)
             settings[key] = value;
 

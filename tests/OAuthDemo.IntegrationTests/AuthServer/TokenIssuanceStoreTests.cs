@@ -1,4 +1,3 @@
-using Npgsql;
 using OAuthDemo.IntegrationTests.Infrastructure;
 
 namespace OAuthDemo.IntegrationTests.AuthServer;
@@ -24,16 +23,15 @@ public class TokenIssuanceStoreTests(AppHostFixture fixture)
 
         // Any writer (here plain SQL, as another replica's seeding or an operator would): the table's
         // trigger announces the change to every instance, which drop their copy.
-        await using var db = new NpgsqlConnection(await fixture.App.GetConnectionStringAsync("authdb", Ct));
-        await db.OpenAsync(Ct);
-        await ChangePermissionsAsync(db, clientId, from: "\"scp:stats.read\"", to: "\"scp:withdrawn\"");
+        var authDb = await fixture.ConnectionStringOfAsync("authdb");
+        await ChangePermissionsAsync(authDb, clientId, from: "\"scp:stats.read\"", to: "\"scp:withdrawn\"");
         try
         {
             Assert.Equal("invalid_scope", await ErrorOnceSeenAsync(server, clientId, secret, expected: "invalid_scope"));
         }
         finally
         {
-            await ChangePermissionsAsync(db, clientId, from: "\"scp:withdrawn\"", to: "\"scp:stats.read\"");
+            await ChangePermissionsAsync(authDb, clientId, from: "\"scp:withdrawn\"", to: "\"scp:stats.read\"");
         }
 
         Assert.Null(await ErrorOnceSeenAsync(server, clientId, secret, expected: null));
@@ -52,15 +50,10 @@ public class TokenIssuanceStoreTests(AppHostFixture fixture)
         }
     }
 
-    private static async Task ChangePermissionsAsync(NpgsqlConnection db, string clientId, string from, string to)
-    {
-        await using var update = new NpgsqlCommand(
-            "UPDATE \"OpenIddictApplications\" SET \"Permissions\" = replace(\"Permissions\", @from, @to) WHERE \"ClientId\" = @client", db);
-        update.Parameters.AddWithValue("from", from);
-        update.Parameters.AddWithValue("to", to);
-        update.Parameters.AddWithValue("client", clientId);
-        Assert.Equal(1, await update.ExecuteNonQueryAsync(Ct));
-    }
+    private static async Task ChangePermissionsAsync(string authDb, string clientId, string from, string to) =>
+        Assert.Equal(1, await Sql.ExecuteAsync(authDb,
+            "UPDATE \"OpenIddictApplications\" SET \"Permissions\" = replace(\"Permissions\", @from, @to) WHERE \"ClientId\" = @client",
+            ("from", from), ("to", to), ("client", clientId)));
 
     [Fact]
     public async Task A_wrong_secret_is_refused_after_the_right_one_was_accepted()
@@ -84,12 +77,9 @@ public class TokenIssuanceStoreTests(AppHostFixture fixture)
         var responses = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => ClientCredentialsAsync(server, AppHostFixture.MachineClientId, fixture.Secrets.MachineClientSecret)));
         var tokens = responses.Select(r => r.AccessToken ?? throw new InvalidOperationException(r.ToString())).ToList();
 
-        await using var db = new NpgsqlConnection(await fixture.App.GetConnectionStringAsync("authdb", Ct));
-        await db.OpenAsync(Ct);
         var ids = tokens.Select(t => new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(t).GetClaim("oi_tkn_id").Value).ToArray();
-        await using var count = new NpgsqlCommand("SELECT count(*) FROM \"OpenIddictTokens\" WHERE \"Id\" = ANY(@ids)", db);
-        count.Parameters.AddWithValue("ids", ids);
-        Assert.Equal(40L, (long)(await count.ExecuteScalarAsync(Ct))!);
+        var stored = await Sql.ScalarAsync(await fixture.ConnectionStringOfAsync("authdb"), "SELECT count(*) FROM \"OpenIddictTokens\" WHERE \"Id\" = ANY(@ids)", ("ids", ids));
+        Assert.Equal(40L, stored);
 
         var introspected = await Task.WhenAll(tokens.Take(5).Select(token =>
             server.PostFormAsync("/connect/introspect", [P("token", token)], ("resource-api", fixture.Secrets.ResourceApiSecret), Ct)));

@@ -18,6 +18,9 @@ public sealed class ServiceProcess : IAsyncDisposable
         _process.BeginErrorReadLine();
     }
 
+    /// <summary>A connection string nothing listens at: a start must stop before it tries to connect.</summary>
+    public static string UnreachableDatabase(string database) => $"Host=127.0.0.1;Port=1;Database={database};Username=nobody;Timeout=1";
+
     /// <summary>The AuthServer (referenced by this project, so built beside the tests).</summary>
     public static ServiceProcess AuthServer(IReadOnlyDictionary<string, string> environment) =>
         Start(Path.Combine(AppContext.BaseDirectory, "AuthServer.dll"), environment);

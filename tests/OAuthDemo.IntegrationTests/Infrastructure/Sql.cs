@@ -1,0 +1,48 @@
+using Npgsql;
+
+namespace OAuthDemo.IntegrationTests.Infrastructure;
+
+/// <summary>Plain SQL against the system's databases, for tests that look beneath the services.</summary>
+public static class Sql
+{
+    public static async Task<List<T>> QueryAsync<T>(string connectionString, string sql, Func<NpgsqlDataReader, T> read, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = await OpenAsync(connectionString);
+        await using var command = Command(connection, sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(Ct))
+            rows.Add(read(reader));
+        return rows;
+    }
+
+    public static async Task<object?> ScalarAsync(string connectionString, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = await OpenAsync(connectionString);
+        await using var command = Command(connection, sql, parameters);
+        return await command.ExecuteScalarAsync(Ct);
+    }
+
+    /// <summary>Runs a statement; the count of rows it changed.</summary>
+    public static async Task<int> ExecuteAsync(string connectionString, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = await OpenAsync(connectionString);
+        await using var command = Command(connection, sql, parameters);
+        return await command.ExecuteNonQueryAsync(Ct);
+    }
+
+    private static async Task<NpgsqlConnection> OpenAsync(string connectionString)
+    {
+        var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(Ct);
+        return connection;
+    }
+
+    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, (string Name, object Value)[] parameters)
+    {
+        var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value);
+        return command;
+    }
+}
