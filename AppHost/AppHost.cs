@@ -14,7 +14,8 @@ var webDb = postgres.AddDatabase("webdb");
 var alicePassword = builder.AddGeneratedSecret("alice-password");
 var bobPassword = builder.AddGeneratedSecret("bob-password");
 var webClientSecret = builder.AddGeneratedSecret("webclient-secret");
-var workerSecret = builder.AddGeneratedSecret("worker-secret");
+// The worker has no secret: it signs its client assertions with this key (private_key_jwt).
+var workerClientKey = builder.AddClientKey("worker-client-key");
 var resourceApiSecret = builder.AddGeneratedSecret("resource-api-secret");
 var keyAdminSecret = builder.AddGeneratedSecret("key-admin-secret");
 // Encrypts the Data Protection key rings (cookies, sessions, the token keys) stored in PostgreSQL.
@@ -36,7 +37,7 @@ var authServer = builder.AddServiceProject<Projects.AuthServer>("authserver")
     .WithOwnEndpointAs("AuthServer__Issuer")
     .WithClient(DemoClients.WebClient(webClient, webClientSecret))
     .WithClient(DemoClients.Spa(webClient))
-    .WithClient(DemoClients.Worker(workerSecret))
+    .WithClient(DemoClients.Worker(workerClientKey))
     .WithClient(DemoClients.ResourceApi(resourceApiSecret))
     .WithUser(new DemoUser("alice", alicePassword) { Email = "alice@example.com", DisplayName = "Alice Liddell" })
     .WithUser(new DemoUser("bob", bobPassword) { Email = "bob@example.com", DisplayName = "Bob Builder" })
@@ -56,7 +57,7 @@ var resourceApi = builder.AddServiceProject<Projects.ResourceApi>("resourceapi")
 builder.AddServiceProject<Projects.Worker>("worker")
     .WithReference(authServer).WaitFor(authServer)
     .WithReference(resourceApi).WaitFor(resourceApi)
-    .WithEnvironment("Worker__ClientSecret", workerSecret)
+    .WithEnvironment("Worker__ClientKey", workerClientKey)
     .WithHttpHealthCheck("/health");
 
 // The user-facing app: authorization code + PKCE as a confidential client (BFF), and /spa.

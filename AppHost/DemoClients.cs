@@ -9,8 +9,17 @@ public sealed record DemoClient(string ClientId)
 {
     public string? DisplayName { get; init; }
 
-    /// <summary>Absent: a public client (it cannot keep a secret). Present: a confidential one.</summary>
+    /// <summary>A shared secret. With <see cref="ClientKey"/> absent too: a public client (it cannot keep a secret).</summary>
     public IResourceBuilder<ParameterResource>? Secret { get; init; }
+
+    /// <summary>
+    /// A private key (<see cref="AppHost.ClientKey"/>): the client authenticates with JWTs it signs
+    /// (private_key_jwt, RFC 7523); the auth server registers only the public key.
+    /// </summary>
+    public IResourceBuilder<ParameterResource>? ClientKey { get; init; }
+
+    /// <summary>Its authorization requests must be pushed first (PAR, RFC 9126).</summary>
+    public bool RequirePushedAuthorization { get; init; }
 
     /// <summary>Compared exactly by the server: no wildcards, no prefixes (RFC 9700 §2.1).</summary>
     public IReadOnlyList<ReferenceExpression> RedirectUris { get; init; } = [];
@@ -34,7 +43,10 @@ public sealed record DemoClient(string ClientId)
 /// <summary>The sample's clients: who may ask for what, and where the answers go.</summary>
 public static class DemoClients
 {
-    /// <summary>The BFF: confidential, code + PKCE + refresh, explicit consent so learners see the page.</summary>
+    /// <summary>
+    /// The BFF: confidential, code + PKCE + refresh, explicit consent so learners see the page. It
+    /// must push its authorization requests (PAR): the browser carries only a request_uri.
+    /// </summary>
     public static DemoClient WebClient(IResourceBuilder<ProjectResource> webClient, IResourceBuilder<ParameterResource> secret)
     {
         var web = webClient.PublicEndpoint();
@@ -47,6 +59,7 @@ public static class DemoClients
             GrantTypes = ["authorization_code", "refresh_token"],
             Scopes = ["openid", "profile", "email", "offline_access", "notes.read", "notes.write"],
             ConsentType = "explicit",
+            RequirePushedAuthorization = true,
         };
     }
 
@@ -68,11 +81,14 @@ public static class DemoClients
         };
     }
 
-    /// <summary>Machine to machine: client credentials, for the stats scope only.</summary>
-    public static DemoClient Worker(IResourceBuilder<ParameterResource> secret) => new("worker")
+    /// <summary>
+    /// Machine to machine: client credentials, for the stats scope only. No shared secret: it signs a
+    /// short-lived assertion with its own private key (private_key_jwt).
+    /// </summary>
+    public static DemoClient Worker(IResourceBuilder<ParameterResource> clientKey) => new("worker")
     {
         DisplayName = "OAuthDemo worker",
-        Secret = secret,
+        ClientKey = clientKey,
         GrantTypes = ["client_credentials"],
         Scopes = ["stats.read"],
     };
@@ -89,12 +105,23 @@ public static class DemoClients
 public static class DemoClientResourceExtensions
 {
     /// <summary>Registers <paramref name="client"/> with the auth server, through its configuration.</summary>
-    public static IResourceBuilder<ProjectResource> WithClient(this IResourceBuilder<ProjectResource> authServer, DemoClient client) =>
-        authServer.WithEnvironment(context =>
+    public static IResourceBuilder<ProjectResource> WithClient(this IResourceBuilder<ProjectResource> authServer, DemoClient client)
+    {
+        // A published manifest cannot compute the public key from a key it does not hold: the
+        // operator supplies both, the public JWKS as its own (not secret) parameter.
+        var publishedKeySet = client.ClientKey is { } clientKey && authServer.ApplicationBuilder.ExecutionContext.IsPublishMode
+            ? authServer.ApplicationBuilder.AddParameter($"{clientKey.Resource.Name}-jwks")
+            : null;
+        return authServer.WithEnvironment(async context =>
         {
             var settings = new ConfigurationSection(context.EnvironmentVariables, $"AuthServer__Clients__{client.ClientId}");
             settings["DisplayName"] = client.DisplayName ?? client.ClientId;
             settings["ClientSecret"] = client.Secret?.Resource;
+            if (publishedKeySet is not null)
+                settings["JsonWebKeySet"] = publishedKeySet.Resource;
+            else if (client.ClientKey is { } key)
+                settings["JsonWebKeySet"] = await AppHost.ClientKey.PublicKeySetAsync(key.Resource, context.CancellationToken);
+            settings["RequirePushedAuthorization"] = client.RequirePushedAuthorization ? "true" : null;
             settings.List("RedirectUris", client.RedirectUris);
             settings.List("PostLogoutRedirectUris", client.PostLogoutRedirectUris);
             settings.List("GrantTypes", client.GrantTypes);
@@ -103,6 +130,7 @@ public static class DemoClientResourceExtensions
             settings["Introspect"] = client.Introspect ? "true" : null;
             settings["AccessTokenLifetime"] = client.AccessTokenLifetime?.ToString("c");
         });
+    }
 
     /// <summary>Registers a user (created or updated at the auth server's start).</summary>
     public static IResourceBuilder<ProjectResource> WithUser(this IResourceBuilder<ProjectResource> authServer, DemoUser user) =>

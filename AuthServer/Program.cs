@@ -46,6 +46,7 @@ builder.Services.AddOpenIddict()
         // validates authorization, token, userinfo and end-session requests, then passes them
         // through (below) to Pages/Connect and Endpoints/, which decide who signs in.
         options.SetAuthorizationEndpointUris(ProtocolEndpoints.Authorization)
+               .SetPushedAuthorizationEndpointUris(ProtocolEndpoints.PushedAuthorization)
                .SetTokenEndpointUris(ProtocolEndpoints.Token)
                .SetUserInfoEndpointUris(ProtocolEndpoints.UserInfo)
                .SetEndSessionEndpointUris(ProtocolEndpoints.EndSession)
@@ -66,6 +67,18 @@ builder.Services.AddOpenIddict()
         // challenge leaks (RFC 9700 §2.1.1).
         options.RequireProofKeyForCodeExchange();
         options.Configure(o => o.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
+
+        // Pushed authorization requests (RFC 9126): a confidential client posts its request,
+        // authenticated, and sends the browser only a request_uri. Required per client
+        // (AuthServer:Clients:{id}:RequirePushedAuthorization), so public clients may still send
+        // plain requests. A request_uri lives a few minutes (AuthServer:PushedRequestLifetime, long
+        // enough to sign in and consent) and is spent when its code is issued.
+        options.Configure(o => o.RequestTokenLifetime = settings.PushedRequestLifetime);
+
+        // Clients with a registered JWKS authenticate with a signed JWT instead of a secret
+        // (private_key_jwt, RFC 7523 §2.2); OpenIddict checks its signature, iss = sub = client_id,
+        // exp and aud; ClientAssertionChecks (below) adds single use of each jti, a 5-minute
+        // ceiling and an algorithm list, and answers every refusal with invalid_client.
 
         // Advertised in discovery. The API scopes' audiences come from the same configuration
         // (AuthServer:Scopes), which ScopeSeeder also copies into authdb.
@@ -101,7 +114,8 @@ builder.Services.AddOpenIddict()
         // metric for every token issued, refreshed, revoked or refused.
         options.AddProtocolHandlers()
                .AddTokenEventHandlers()
-               .AddActiveKeySelection();         // each token signed with the key active now (Keys/)
+               .AddActiveKeySelection()          // each token signed with the key active now (Keys/)
+               .AddClientAssertionChecks();      // private_key_jwt: single use, short life, invalid_client
     });
 
 var app = builder.Build();

@@ -7,6 +7,7 @@ namespace OAuthDemo.AuthServer;
 public static class ProtocolEndpoints
 {
     public const string Authorization = "connect/authorize";
+    public const string PushedAuthorization = "connect/par";
     public const string Token = "connect/token";
     public const string UserInfo = "connect/userinfo";
     public const string EndSession = "connect/endsession";

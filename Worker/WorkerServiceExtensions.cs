@@ -10,7 +10,8 @@ internal static class WorkerServiceExtensions
     {
         var services = builder.Services;
         services.AddOptions<WorkerSettings>().BindConfiguration(WorkerSettings.SectionName)
-            .Validate(s => !string.IsNullOrEmpty(s.ClientSecret), "Worker:ClientSecret is not set: the worker is a confidential client (the AppHost sets it).")
+            .Validate(s => ClientAssertions.IsUsableKey(s.ClientKey),
+                "Worker:ClientKey is missing or not an ECDSA P-256 private key in PEM: the worker signs its client assertions with it (the AppHost sets it).")
             .Validate(s => s.Interval > TimeSpan.Zero, "Worker:Interval must be positive.")
             .ValidateOnStart();
 
@@ -21,6 +22,7 @@ internal static class WorkerServiceExtensions
         // standard resilience pipeline too (ServiceDefaults).
         var authority = builder.Configuration.GetAuthority();
         services.AddHttpClient(ClientCredentialsTokenProvider.HttpClientName, http => http.BaseAddress = new Uri(authority.TrimEnd('/') + "/"));
+        services.AddSingleton<ClientAssertions>();
         services.AddSingleton<ClientCredentialsTokenProvider>();
         services.AddTransient<TokenCachingHandler>();
 

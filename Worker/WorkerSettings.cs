@@ -10,7 +10,11 @@ public sealed class WorkerSettings
 
     public string ClientId { get; set; } = "worker";
 
-    public string? ClientSecret { get; set; }
+    /// <summary>
+    /// The private key (PKCS#8 PEM, ECDSA P-256) the worker signs its client assertions with; the
+    /// auth server knows only its public half (AuthServer:Clients:worker:JsonWebKeySet).
+    /// </summary>
+    public string? ClientKey { get; set; }
 
     public string Scope { get; set; } = "stats.read";
 

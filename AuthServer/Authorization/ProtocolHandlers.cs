@@ -23,6 +23,11 @@ internal static class ProtocolHandlerRegistration
             .UseScopedHandler<RevokeSignInOnReuseHandler>()
             .SetOrder(Protection.ValidateTokenEntry.Descriptor.Order - 500)
             .SetType(OpenIddictServerHandlerType.Custom))
+        // Before the error is copied into the response.
+        .AddEventHandler<ProcessErrorContext>(h => h
+            .UseSingletonHandler<AuthorizationEndpointErrorHandler>()
+            .SetOrder(AttachErrorParameters.Descriptor.Order - 1)
+            .SetType(OpenIddictServerHandlerType.Custom))
         // Before OpenIddict's own normalization, which turns only invalid_token into active: false.
         .AddEventHandler<ApplyIntrospectionResponseContext>(h => h
             .UseSingletonHandler<IntrospectionResponseHandler>()
@@ -67,5 +72,21 @@ internal sealed class ScopePermissionHandler(IOpenIddictApplicationManager appli
                 return scope;
         }
         return null;
+    }
+}
+
+/// <summary>
+/// <c>invalid_token</c> is not an authorization endpoint error (RFC 6749 §4.1.2.1). A spent,
+/// expired or unknown request_uri is <c>invalid_request_uri</c> (OpenID Connect Core §3.1.2.6,
+/// registered for OAuth by IANA); any other unusable token there (an id_token_hint) is
+/// <c>invalid_request</c>.
+/// </summary>
+internal sealed class AuthorizationEndpointErrorHandler : IOpenIddictServerHandler<ProcessErrorContext>
+{
+    public ValueTask HandleAsync(ProcessErrorContext context)
+    {
+        if (context.EndpointType is OpenIddictServerEndpointType.Authorization && context.Error is Errors.InvalidToken)
+            context.Error = string.IsNullOrEmpty(context.Request?.RequestUri) ? Errors.InvalidRequest : Errors.InvalidRequestUri;
+        return ValueTask.CompletedTask;
     }
 }

@@ -18,6 +18,13 @@ public sealed class AuthServerSettings
     /// <summary>Zero: a used refresh token is dead at once (RFC 9700 §4.14.2).</summary>
     public TimeSpan RefreshTokenReuseLeeway { get; set; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// How long a pushed authorization request's request_uri stays usable (RFC 9126 §2.2: "typically
+    /// between 5 and 600 seconds"). It must cover the user's sign-in and consent, because the
+    /// browser comes back to the authorization endpoint with the same request_uri afterwards.
+    /// </summary>
+    public TimeSpan PushedRequestLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>How the signing and encryption keys rotate.</summary>
     public KeySettings Keys { get; set; } = new();
 
@@ -62,8 +69,17 @@ public sealed class ScopeSettings
 
 public sealed class ClientSettings
 {
-    /// <summary>Absent: a public client. Present: a confidential one, and it must not be empty.</summary>
+    /// <summary>A shared secret (client_secret_basic/post); with <see cref="JsonWebKeySet"/> absent too, a public client.</summary>
     public string? ClientSecret { get; set; }
+
+    /// <summary>
+    /// The client's public keys as a JWKS (JSON): it authenticates with JWTs signed by the private
+    /// half (private_key_jwt, RFC 7523) and has no secret at all.
+    /// </summary>
+    public string? JsonWebKeySet { get; set; }
+
+    /// <summary>Authorization requests must be pushed first (RFC 9126); one with its parameters in the query is refused.</summary>
+    public bool RequirePushedAuthorization { get; set; }
 
     public string? DisplayName { get; set; }
 
@@ -84,7 +100,7 @@ public sealed class ClientSettings
     /// <summary>Overrides AuthServer:AccessTokenLifetime for this client's access tokens.</summary>
     public TimeSpan? AccessTokenLifetime { get; set; }
 
-    public bool IsPublic => ClientSecret is null;
+    public bool IsPublic => ClientSecret is null && JsonWebKeySet is null;
 }
 
 public sealed class UserSettings

@@ -30,6 +30,8 @@ public sealed class AuthServerSettingsValidator : IValidateOptions<AuthServerSet
             errors.Add($"{root}:AccessTokenLifetime must be positive (it is {settings.AccessTokenLifetime}).");
         if (settings.RefreshTokenLifetime <= TimeSpan.Zero)
             errors.Add($"{root}:RefreshTokenLifetime must be positive (it is {settings.RefreshTokenLifetime}).");
+        if (settings.PushedRequestLifetime < TimeSpan.FromSeconds(5) || settings.PushedRequestLifetime > TimeSpan.FromMinutes(10))
+            errors.Add($"{root}:PushedRequestLifetime must be between 5 seconds and 10 minutes (it is {settings.PushedRequestLifetime}; RFC 9126 §2.2).");
         if (settings.RefreshTokenReuseLeeway < TimeSpan.Zero)
             errors.Add($"{root}:RefreshTokenReuseLeeway must not be negative (it is {settings.RefreshTokenReuseLeeway}).");
 
@@ -77,6 +79,15 @@ public sealed class AuthServerSettingsValidator : IValidateOptions<AuthServerSet
     {
         if (client.ClientSecret is not null && string.IsNullOrWhiteSpace(client.ClientSecret))
             errors.Add($"{key}:ClientSecret is empty: a confidential client needs a secret (remove the key for a public client).");
+        if (client.JsonWebKeySet is not null)
+        {
+            if (client.ClientSecret is not null)
+                errors.Add($"{key} has both ClientSecret and JsonWebKeySet: a client authenticates one way; remove one.");
+            if (ClientKeySetProblem(client.JsonWebKeySet) is { } problem)
+                errors.Add($"{key}:JsonWebKeySet {problem}");
+        }
+        if (client.RequirePushedAuthorization && client.IsPublic)
+            errors.Add($"{key}:RequirePushedAuthorization needs a confidential client: the push is authenticated (RFC 9126 §2.1).");
 
         for (var i = 0; i < client.GrantTypes.Count; i++)
         {
@@ -89,9 +100,11 @@ public sealed class AuthServerSettingsValidator : IValidateOptions<AuthServerSet
 
         var grants = client.GrantTypes.ToHashSet(StringComparer.Ordinal);
         if (client.IsPublic && grants.Contains(GrantTypes.ClientCredentials))
-            errors.Add($"{key}:GrantTypes asks for client_credentials, which needs a confidential client: set {key}:ClientSecret.");
+            errors.Add($"{key}:GrantTypes asks for client_credentials, which needs a confidential client: set {key}:ClientSecret or {key}:JsonWebKeySet.");
         if (client.IsPublic && client.Introspect)
-            errors.Add($"{key}:Introspect needs a confidential client: set {key}:ClientSecret.");
+            errors.Add($"{key}:Introspect needs a confidential client: set {key}:ClientSecret or {key}:JsonWebKeySet.");
+        if (client.RequirePushedAuthorization && !grants.Contains(GrantTypes.AuthorizationCode))
+            errors.Add($"{key}:RequirePushedAuthorization is set, but only the authorization_code grant sends authorization requests.");
         if (grants.Contains(GrantTypes.AuthorizationCode) && client.RedirectUris.Count == 0)
             errors.Add($"{key}:RedirectUris is empty, but the authorization_code grant needs at least one.");
         if (grants.Contains(GrantTypes.RefreshToken) && !grants.Contains(GrantTypes.AuthorizationCode))
@@ -112,6 +125,29 @@ public sealed class AuthServerSettingsValidator : IValidateOptions<AuthServerSet
 
         if (client.ConsentType is { } consent && consent is not (ConsentTypes.Explicit or ConsentTypes.Implicit))
             errors.Add($"{key}:ConsentType '{consent}' must be 'explicit' or 'implicit'.");
+    }
+
+    /// <summary>Why a client's JWKS cannot serve private_key_jwt, or null when it can.</summary>
+    internal static string? ClientKeySetProblem(string json)
+    {
+        Microsoft.IdentityModel.Tokens.JsonWebKeySet keys;
+        try
+        {
+            keys = new Microsoft.IdentityModel.Tokens.JsonWebKeySet(json);
+        }
+        catch (ArgumentException)
+        {
+            return "is not a JSON Web Key Set (RFC 7517 §5).";
+        }
+
+        if (keys.Keys.Count == 0)
+            return "has no keys.";
+        // Only public keys belong here: the private half stays with the client.
+        if (keys.Keys.Any(k => k.HasPrivateKey || k.Kty is "oct"))
+            return "holds a private or symmetric key; register only the public key.";
+        if (keys.Keys.Any(k => k.Kty is not ("EC" or "RSA")))
+            return "has a key that is neither EC nor RSA.";
+        return null;
     }
 
     private static void ValidateUris(string key, List<string> uris, List<string> errors)

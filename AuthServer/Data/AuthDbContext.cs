@@ -16,6 +16,8 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options)
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    public DbSet<UsedClientAssertion> UsedClientAssertions => Set<UsedClientAssertion>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -28,6 +30,14 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options)
             key.Property(k => k.Use).HasMaxLength(8);
             key.Property(k => k.Algorithm).HasMaxLength(32);
             key.HasIndex(k => new { k.Use, k.ActivatesAt });
+        });
+
+        builder.Entity<UsedClientAssertion>(used =>
+        {
+            used.HasKey(u => new { u.ClientId, u.JwtId });
+            used.Property(u => u.ClientId).HasMaxLength(100);
+            used.Property(u => u.JwtId).HasMaxLength(100);
+            used.HasIndex(u => u.ExpiresAt);
         });
     }
 }

@@ -23,6 +23,7 @@ internal static class ErrorPagesExtensions
     public static bool IsMachineEndpoint(PathString path) =>
         PublicClientCorsExtensions.IsBrowserCallable(path)
         || path.StartsWithSegments(ProtocolEndpoints.PathOf(ProtocolEndpoints.Introspection))
+        || path.StartsWithSegments(ProtocolEndpoints.PathOf(ProtocolEndpoints.PushedAuthorization))
         || path.StartsWithSegments("/health")
         || path.StartsWithSegments("/alive");
 }

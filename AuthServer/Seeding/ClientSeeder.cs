@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
 using OAuthDemo.AuthServer.Configuration;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -36,6 +37,8 @@ internal sealed class ClientSeeder(IOpenIddictApplicationManager applications, I
             ClientType = client.IsPublic ? ClientTypes.Public : ClientTypes.Confidential,
             ConsentType = client.ConsentType ?? ConsentTypes.Explicit,
             DisplayName = client.DisplayName ?? clientId,
+            // private_key_jwt: only the public keys are stored; OpenIddict checks assertions against them.
+            JsonWebKeySet = client.JsonWebKeySet is null ? null : JsonWebKeySet.Create(client.JsonWebKeySet),
         };
 
         // Redirect URIs are compared exactly (RFC 9700 §2.1): no wildcards, no prefix matching.
@@ -58,6 +61,11 @@ internal sealed class ClientSeeder(IOpenIddictApplicationManager applications, I
             descriptor.Permissions.Add(Permissions.ResponseTypes.Code);
             // PKCE for every client, confidential ones included (RFC 9700 §2.1.1).
             descriptor.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
+            // Any code client may push its request (public ones unauthenticated, RFC 9126 §2);
+            // those that must are refused a plain one.
+            descriptor.Permissions.Add(Permissions.Endpoints.PushedAuthorization);
+            if (client.RequirePushedAuthorization)
+                descriptor.Requirements.Add(Requirements.Features.PushedAuthorizationRequests);
         }
 
         if (grants.Contains(GrantTypes.RefreshToken))

@@ -63,8 +63,9 @@ internal static class WebClientAuthenticationExtensions
                 options.ResponseMode = OpenIdConnectResponseMode.Query;
                 options.CorrelationCookie.SameSite = SameSiteMode.Lax;
                 options.NonceCookie.SameSite = SameSiteMode.Lax;
-                // A classic front-channel request, so the flow inspector shows every parameter.
-                options.PushedAuthorizationBehavior = PushedAuthorizationBehavior.Disable;
+                // The request is pushed to the auth server first, authenticated (PAR, RFC 9126); the
+                // browser carries only client_id and a one-time request_uri. The server requires it.
+                options.PushedAuthorizationBehavior = PushedAuthorizationBehavior.Require;
 
                 options.Scope.Clear();
                 foreach (var scope in settings.Scopes)

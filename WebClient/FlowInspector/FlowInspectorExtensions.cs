@@ -16,8 +16,13 @@ internal static class FlowInspectorExtensions
         services.AddSingleton<TokenInspector>();
         services.AddSingleton<FlowRecordingEvents>();
         services.AddSingleton<IRefreshObserver, RefreshRecorder>();
+        services.AddHttpContextAccessor();
         services.AddOptions<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme)
-            .Configure(options => options.EventsType = typeof(FlowRecordingEvents));
+            .Configure<IHttpContextAccessor>((options, accessor) =>
+            {
+                options.EventsType = typeof(FlowRecordingEvents);
+                options.BackchannelHttpHandler = new PushedAuthorizationObserver(accessor) { InnerHandler = new SocketsHttpHandler() };
+            });
         return services;
     }
 }

@@ -16,20 +16,36 @@ public sealed class FlowRecordingEvents(
 {
     public override Task RedirectToIdentityProvider(RedirectContext context)
     {
-        // The handler adds state (which carries the record's id) after this event, so the request is
-        // recorded once the redirect is written: exactly what the browser is sent.
+        // The handler then adds state (which carries the record's id), pushes the request and
+        // redirects; the push's answer and the redirect are recorded once the redirect is written:
+        // exactly what the browser is sent.
         var properties = context.Properties;
         journal.Start(properties);
-        var response = context.HttpContext.Response;
-        response.OnStarting(async () =>
+        var http = context.HttpContext;
+        http.Response.OnStarting(async () =>
         {
-            if (Uri.TryCreate(response.Headers.Location.ToString(), UriKind.Absolute, out var location))
+            var ct = http.RequestAborted;
+            if (PushedAuthorizationObserver.AnswerFor(http) is { } answer)
+                await journal.RecordAsync(properties, FlowSteps.PushedAuthorizationResponse, answer, ct);
+            if (Uri.TryCreate(http.Response.Headers.Location.ToString(), UriKind.Absolute, out var location))
             {
                 var query = QueryHelpers.ParseQuery(location.Query).Select(p => KeyValuePair.Create(p.Key, p.Value.ToString()));
-                await journal.RecordAsync(properties, FlowSteps.AuthorizationRequest, query, context.HttpContext.RequestAborted, url: location.ToString());
+                await journal.RecordAsync(properties, FlowSteps.AuthorizationRequest, query, ct, url: location.ToString());
             }
         });
         return Task.CompletedTask;
+    }
+
+    public override Task PushAuthorization(PushedAuthorizationContext context)
+    {
+        // What the handler posts to the pushed authorization endpoint; it adds the client secret
+        // after this event, and that is never recorded.
+        var pushed = context.ProtocolMessage.Parameters
+            .Where(p => !string.IsNullOrEmpty(p.Value))
+            .Select(p => KeyValuePair.Create(p.Key, p.Value))
+            .Append(KeyValuePair.Create("client_secret", "(sent; never shown or logged)"));
+        return journal.RecordAsync(context.Properties, FlowSteps.PushedAuthorizationRequest, pushed, context.HttpContext.RequestAborted,
+            url: context.Options.Configuration?.PushedAuthorizationRequestEndpoint);
     }
 
     public override async Task AuthorizationCodeReceived(AuthorizationCodeReceivedContext context)

@@ -3,6 +3,8 @@ namespace OAuthDemo.WebClient.FlowInspector;
 /// <summary>The steps the inspector records, by key, with what the page says about each.</summary>
 public static class FlowSteps
 {
+    public const string PushedAuthorizationRequest = "pushed-authorization-request";
+    public const string PushedAuthorizationResponse = "pushed-authorization-response";
     public const string AuthorizationRequest = "authorization-request";
     public const string AuthorizationResponse = "authorization-response";
     public const string TokenRequest = "token-request";
@@ -13,8 +15,12 @@ public static class FlowSteps
 
     public static (string Title, string Explanation) Describe(string key) => key switch
     {
+        PushedAuthorizationRequest => ("Pushed authorization request (PAR)",
+            "Back channel, before the browser goes anywhere: this server posts the whole authorization request to the auth server, authenticated with its client secret (RFC 9126). code_challenge is the SHA-256 (S256) of a random code_verifier that stays on this server; state protects against CSRF and nonce binds the ID token to this request."),
+        PushedAuthorizationResponse => ("Pushed authorization response",
+            "The auth server checked the client and the request before any user sees a login page, stored it, and answered with a one-time request_uri that expires in expires_in seconds."),
         AuthorizationRequest => ("Authorization request",
-            "The browser is redirected to the auth server's authorization endpoint. code_challenge is the SHA-256 (S256) of a random code_verifier that stays on this server; state protects against CSRF and nonce binds the ID token to this request."),
+            "The browser is redirected to the authorization endpoint with only client_id and request_uri: nothing in the URL can be read or changed on the way (scopes, redirect URI, PKCE challenge stay on the back channel)."),
         AuthorizationResponse => ("Authorization response",
             "The auth server sent the browser back to the redirect URI with a one-time code. The client checks that state is the value it sent (CSRF) and iss is the server it expects (RFC 9207)."),
         TokenRequest => ("Token request",

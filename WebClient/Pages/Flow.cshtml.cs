@@ -24,8 +24,8 @@ public sealed class FlowModel(FlowJournal journal, IOptions<WebClientSettings> s
         if (Record is null)
             return;
 
-        CodeChallenge = Record.Parameter(FlowSteps.AuthorizationRequest, "code_challenge");
-        CodeChallengeMethod = Record.Parameter(FlowSteps.AuthorizationRequest, "code_challenge_method");
+        CodeChallenge = Record.Parameter(FlowSteps.PushedAuthorizationRequest, "code_challenge");
+        CodeChallengeMethod = Record.Parameter(FlowSteps.PushedAuthorizationRequest, "code_challenge_method");
         CodeVerifier = Record.Parameter(FlowSteps.TokenRequest, "code_verifier");
         ComputedChallenge = CodeVerifier is null ? null : TokenInspector.S256(CodeVerifier);
     }

@@ -1,6 +1,4 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 
@@ -12,13 +10,14 @@ namespace OAuthDemo.Worker.Tokens;
 /// one caller fetches; the others wait for its token (no thundering herd).
 /// </summary>
 public sealed partial class ClientCredentialsTokenProvider(
-    IHttpClientFactory httpClients, IOptions<WorkerSettings> options, TimeProvider clock, ILogger<ClientCredentialsTokenProvider> logger) : IDisposable
+    IHttpClientFactory httpClients, ClientAssertions assertions, IOptions<WorkerSettings> options, TimeProvider clock,
+    ILogger<ClientCredentialsTokenProvider> logger) : IDisposable
 {
     public const string HttpClientName = "authserver";
 
     private readonly SemaphoreSlim _refreshGate = new(1, 1);
     private volatile CachedToken? _current;
-    private string? _tokenEndpoint;
+    private DiscoveryDocument? _server;
 
     private sealed record CachedToken(string Value, DateTimeOffset RenewAt);
 
@@ -57,15 +56,19 @@ public sealed partial class ClientCredentialsTokenProvider(
     {
         var settings = options.Value;
         var http = httpClients.CreateClient(HttpClientName);
-        _tokenEndpoint ??= await DiscoverTokenEndpointAsync(http, ct);
+        var server = _server ??= await DiscoverAsync(http, ct);
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, _tokenEndpoint)
+        // private_key_jwt: a fresh signed assertion in place of a secret (RFC 7521 §4.2, RFC 7523 §2.2).
+        using var request = new HttpRequestMessage(HttpMethod.Post, server.TokenEndpoint)
         {
-            Content = new FormUrlEncodedContent([new("grant_type", "client_credentials"), new("scope", settings.Scope)]),
+            Content = new FormUrlEncodedContent(
+            [
+                new("grant_type", "client_credentials"),
+                new("scope", settings.Scope),
+                new("client_assertion_type", ClientAssertions.AssertionType),
+                new("client_assertion", assertions.Create(server.Issuer!)),
+            ]),
         };
-        // client_secret_basic: id and secret form-urlencoded, then base64 (RFC 6749 §2.3.1).
-        var credentials = $"{Uri.EscapeDataString(settings.ClientId)}:{Uri.EscapeDataString(settings.ClientSecret ?? "")}";
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
 
         var requestedAt = clock.GetUtcNow();
         using var response = await http.SendAsync(request, ct);
@@ -81,15 +84,19 @@ public sealed partial class ClientCredentialsTokenProvider(
         return new CachedToken(body.AccessToken, requestedAt + lifetime - margin);
     }
 
-    private static async Task<string> DiscoverTokenEndpointAsync(HttpClient http, CancellationToken ct)
+    private static async Task<DiscoveryDocument> DiscoverAsync(HttpClient http, CancellationToken ct)
     {
         var discovery = await http.GetFromJsonAsync<DiscoveryDocument>(".well-known/openid-configuration", ct);
-        return discovery?.TokenEndpoint ?? throw new TokenRequestException("discovery_failed", "The discovery document has no token_endpoint.");
+        return discovery is { TokenEndpoint: not null, Issuer: not null }
+            ? discovery
+            : throw new TokenRequestException("discovery_failed", "The discovery document has no issuer or token_endpoint.");
     }
 
     public void Dispose() => _refreshGate.Dispose();
 
-    private sealed record DiscoveryDocument([property: JsonPropertyName("token_endpoint")] string? TokenEndpoint);
+    private sealed record DiscoveryDocument(
+        [property: JsonPropertyName("issuer")] string? Issuer,
+        [property: JsonPropertyName("token_endpoint")] string? TokenEndpoint);
 
     private sealed record TokenEndpointResponse(
         [property: JsonPropertyName("access_token")] string? AccessToken,

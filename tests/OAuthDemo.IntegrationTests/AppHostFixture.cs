@@ -19,11 +19,21 @@ public class AppHostFixture : IAsyncLifetime
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
     public const string KeyRingCertificateParameter = "keyring-certificate";
+    public const string WorkerClientKeyParameter = "worker-client-key";
 
     public static readonly string[] Resources = ["postgres", "authdb", "apidb", "webdb", "authserver", "resourceapi", "worker", "webclient"];
 
     /// <summary>A client only the tests use: confidential, implicit consent (no consent page).</summary>
     public const string ImplicitClientId = "harness-implicit";
+
+    /// <summary>
+    /// The web client's registration without its PAR requirement: the tests of the code flow send
+    /// plain authorization requests, as any client that is not required to push may.
+    /// </summary>
+    public const string CodeClientId = "harness-code";
+
+    /// <summary>Registered like the worker (private_key_jwt, its own key), so its tokens do not count as the worker's.</summary>
+    public const string AssertionClientId = "harness-jwt";
     public const string ImplicitClientRedirectUri = "http://127.0.0.1:9/callback";
 
     /// <summary>A user only the lockout test signs in as, so locking it disturbs no other test.</summary>
@@ -115,6 +125,8 @@ public class AppHostFixture : IAsyncLifetime
         var (certificate, certificatePassword) = KeyRingCertificate.Create("tests");
         appHost.Configuration[$"Parameters:{KeyRingCertificateParameter}"] = certificate;
         appHost.Configuration[$"Parameters:{KeyRingCertificateParameter}-password"] = certificatePassword;
+        appHost.Configuration[$"Parameters:{WorkerClientKeyParameter}"] = ClientKey.Create();
+        appHost.Configuration[$"Parameters:{AssertionClientId}-key"] = ClientKey.Create();
 
         App = await appHost.BuildAsync();
         using var timeout = new CancellationTokenSource(StartTimeout);
@@ -151,7 +163,14 @@ public class AppHostFixture : IAsyncLifetime
             .WithUser(new DemoUser(WebReplicaUser, testUserPassword) { DisplayName = "Ivan Example" })
             // Short-lived tokens, so refreshes and renewals happen within a test.
             .WithClient(DemoClients.WebClient(webClient, Parameter(appHost, "webclient-secret")) with { AccessTokenLifetime = WebClientTokenLifetime })
-            .WithClient(DemoClients.Worker(Parameter(appHost, "worker-secret")) with { AccessTokenLifetime = WorkerTokenLifetime })
+            .WithClient(DemoClients.WebClient(webClient, appHost.AddParameter($"{CodeClientId}-secret", secret: true)) with
+            {
+                ClientId = CodeClientId,
+                RequirePushedAuthorization = false,
+                AccessTokenLifetime = WebClientTokenLifetime,
+            })
+            .WithClient(DemoClients.Worker(Parameter(appHost, WorkerClientKeyParameter)) with { AccessTokenLifetime = WorkerTokenLifetime })
+            .WithClient(DemoClients.Worker(appHost.AddParameter($"{AssertionClientId}-key", secret: true)) with { ClientId = AssertionClientId })
             // Lets a test get an ID token whose audience is resource-api: then only its type
             // (JWT, not at+jwt) tells the API it is not an access token.
             .WithClient(DemoClients.ResourceApi(Parameter(appHost, "resource-api-secret")) with

@@ -20,11 +20,23 @@ public class AuthServerSettingsValidatorTests
                 ConsentType = "explicit",
             },
             ["spa"] = new() { RedirectUris = ["http://localhost:5300/spa"], GrantTypes = ["authorization_code"], Scopes = ["openid"] },
-            ["worker"] = new() { ClientSecret = "s3cret", GrantTypes = ["client_credentials"], Scopes = ["notes.read"] },
+            ["worker"] = new() { JsonWebKeySet = PublicKeySet, GrantTypes = ["client_credentials"], Scopes = ["notes.read"] },
             ["resource-api"] = new() { ClientSecret = "s3cret", Introspect = true },
         },
         Users = { ["alice"] = new() { Password = "correct horse battery staple" } },
     };
+
+    private static readonly System.Security.Cryptography.ECDsa ClientKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+
+    private static string KeySet(bool includePrivate)
+    {
+        var p = ClientKey.ExportParameters(includePrivate);
+        static string B64(byte[] bytes) => Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(bytes);
+        var d = includePrivate ? $", \"d\": \"{B64(p.D!)}\"" : "";
+        return $$"""{ "keys": [ { "kty": "EC", "crv": "P-256", "x": "{{B64(p.Q.X!)}}", "y": "{{B64(p.Q.Y!)}}"{{d}} } ] }""";
+    }
+
+    private static readonly string PublicKeySet = KeySet(includePrivate: false);
 
     private static IReadOnlyList<string> Errors(AuthServerSettings settings) =>
         new AuthServerSettingsValidator().Validate(null, settings).Failures?.ToList() ?? [];
@@ -45,6 +57,45 @@ public class AuthServerSettingsValidatorTests
 
         Assert.Contains("AuthServer:Clients:spa:GrantTypes", error);
         Assert.Contains("AuthServer:Clients:spa:ClientSecret", error);
+    }
+
+    [Fact]
+    public void A_client_key_set_holding_a_private_key_is_refused()
+    {
+        var settings = Valid();
+        settings.Clients["worker"].JsonWebKeySet = KeySet(includePrivate: true);
+
+        Assert.Contains("AuthServer:Clients:worker:JsonWebKeySet holds a private or symmetric key", Assert.Single(Errors(settings)));
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("""{ "keys": [] }""")]
+    public void A_client_key_set_that_is_not_a_usable_jwks_is_refused(string json)
+    {
+        var settings = Valid();
+        settings.Clients["worker"].JsonWebKeySet = json;
+
+        Assert.Contains("AuthServer:Clients:worker:JsonWebKeySet", Assert.Single(Errors(settings)));
+    }
+
+    [Fact]
+    public void A_client_with_both_a_secret_and_a_key_set_is_refused()
+    {
+        var settings = Valid();
+        settings.Clients["worker"].ClientSecret = "s3cret";
+
+        Assert.Contains("has both ClientSecret and JsonWebKeySet", Assert.Single(Errors(settings)));
+    }
+
+    [Fact]
+    public void Pushed_authorization_cannot_be_required_of_a_public_client()
+    {
+        var settings = Valid();
+        settings.Clients["spa"].RequirePushedAuthorization = true;
+        settings.Clients["webclient"].RequirePushedAuthorization = true; // confidential: fine
+
+        Assert.Contains("AuthServer:Clients:spa:RequirePushedAuthorization needs a confidential client", Assert.Single(Errors(settings)));
     }
 
     [Theory]
@@ -88,9 +139,9 @@ public class AuthServerSettingsValidatorTests
     public void A_confidential_client_with_an_empty_secret_is_refused()
     {
         var settings = Valid();
-        settings.Clients["worker"].ClientSecret = "";
+        settings.Clients["resource-api"].ClientSecret = "";
 
-        Assert.Contains("AuthServer:Clients:worker:ClientSecret is empty", Assert.Single(Errors(settings)));
+        Assert.Contains("AuthServer:Clients:resource-api:ClientSecret is empty", Assert.Single(Errors(settings)));
     }
 
     [Fact]
@@ -166,7 +217,7 @@ public class AuthServerSettingsValidatorTests
         var settings = Valid();
         settings.Clients["spa"].GrantTypes.Add("client_credentials");
         settings.Clients["webclient"].RedirectUris.Add("/relative");
-        settings.Clients["worker"].ClientSecret = " ";
+        settings.Clients["resource-api"].ClientSecret = " ";
 
         Assert.Equal(3, Errors(settings).Count);
     }

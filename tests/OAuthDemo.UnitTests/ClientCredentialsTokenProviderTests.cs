@@ -1,8 +1,12 @@
 using System.Net;
+using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 using OAuthDemo.Worker;
 using OAuthDemo.Worker.Tokens;
 
@@ -24,11 +28,16 @@ public class ClientCredentialsTokenProviderTests
 
         public string? Error { get; set; }
 
+        public List<Dictionary<string, string>> Forms { get; } = [];
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             if (request.Method == HttpMethod.Get)
-                return Json("""{ "token_endpoint": "http://auth.test/connect/token" }""");
+                return Json("""{ "issuer": "http://auth.test/", "token_endpoint": "http://auth.test/connect/token" }""");
 
+            var form = QueryHelpers.ParseQuery(await request.Content!.ReadAsStringAsync(cancellationToken));
+            lock (Forms)
+                Forms.Add(form.ToDictionary(p => p.Key, p => p.Value.ToString()));
             var number = Interlocked.Increment(ref _tokenRequests);
             await Task.Delay(50, cancellationToken); // long enough for concurrent callers to pile up
             return Error is null
@@ -45,13 +54,56 @@ public class ClientCredentialsTokenProviderTests
         public HttpClient CreateClient(string name) => new(handler, disposeHandler: false) { BaseAddress = new Uri("http://auth.test/") };
     }
 
+    private static readonly ECDsa Key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
     private static (ClientCredentialsTokenProvider Provider, TokenEndpointStandIn Endpoint, FakeTimeProvider Clock) Create()
     {
         var endpoint = new TokenEndpointStandIn();
-        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-27T08:00:00Z"));
-        var settings = Options.Create(new WorkerSettings { ClientSecret = "s3cret" });
-        return (new ClientCredentialsTokenProvider(new Factory(endpoint), settings, clock, NullLogger<ClientCredentialsTokenProvider>.Instance), endpoint, clock);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var settings = Options.Create(new WorkerSettings { ClientKey = Key.ExportPkcs8PrivateKeyPem() });
+        var assertions = new ClientAssertions(settings, clock);
+        return (new ClientCredentialsTokenProvider(new Factory(endpoint), assertions, settings, clock, NullLogger<ClientCredentialsTokenProvider>.Instance), endpoint, clock);
     }
+
+    [Fact]
+    public async Task Each_token_request_carries_a_fresh_assertion_signed_for_the_issuer()
+    {
+        var (provider, endpoint, _) = Create();
+
+        var first = await provider.GetTokenAsync(CancellationToken.None);
+        provider.Invalidate(first);
+        await provider.GetTokenAsync(CancellationToken.None);
+
+        Assert.Equal(2, endpoint.Forms.Count);
+        var jwtIds = new List<string>();
+        foreach (var form in endpoint.Forms)
+        {
+            Assert.False(form.ContainsKey("client_secret"));
+            Assert.Equal("urn:ietf:params:oauth:client-assertion-type:jwt-bearer", form["client_assertion_type"]);
+            var result = await new JsonWebTokenHandler().ValidateTokenAsync(form["client_assertion"], new TokenValidationParameters
+            {
+                IssuerSigningKey = new ECDsaSecurityKey(ECDsa.Create(Key.ExportParameters(false))),
+                ValidIssuer = "worker",
+                ValidAudience = "http://auth.test/",
+                ValidTypes = ["client-authentication+jwt"],
+                ValidAlgorithms = ["ES256"],
+                LifetimeValidator = (notBefore, expires, _, _) => expires - notBefore == ClientAssertions.Lifetime,
+            });
+            Assert.True(result.IsValid, result.Exception?.Message);
+            Assert.Equal("worker", result.Claims["sub"]);
+            jwtIds.Add((string)result.Claims["jti"]);
+        }
+        Assert.Equal(2, jwtIds.Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----")]
+    public void A_missing_or_unreadable_key_is_not_usable(string? pem) => Assert.False(ClientAssertions.IsUsableKey(pem));
+
+    [Fact]
+    public void A_P256_private_key_is_usable() => Assert.True(ClientAssertions.IsUsableKey(Key.ExportPkcs8PrivateKeyPem()));
 
     [Fact]
     public async Task Concurrent_callers_share_one_token_request()

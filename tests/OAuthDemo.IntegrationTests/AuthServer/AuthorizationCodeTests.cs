@@ -10,7 +10,7 @@ public class AuthorizationCodeTests(AppHostFixture fixture)
     public async Task Alice_signs_in_consents_and_gets_verified_id_and_access_tokens()
     {
         using var server = fixture.CreateAuthServerClient();
-        var client = Flows.WebClient(fixture, server);
+        var client = Flows.CodeClient(fixture, server);
 
         // prompt=consent: the page is shown even if another test already got alice's consent.
         var (tokens, outcome) = await Flows.SignInAsync(fixture, server, client, "openid profile email offline_access notes.read", Ct,
@@ -22,7 +22,7 @@ public class AuthorizationCodeTests(AppHostFixture fixture)
         Assert.Equal(server.Issuer, outcome.Query["iss"]); // RFC 9207 mix-up defence
         Assert.NotNull(tokens.RefreshToken);
 
-        var id = await server.ValidateJwtAsync(tokens.IdToken!, "webclient", "JWT", Ct);
+        var id = await server.ValidateJwtAsync(tokens.IdToken!, AppHostFixture.CodeClientId, "JWT", Ct);
         Assert.True(id.IsValid, id.Exception?.Message);
         var idToken = (JsonWebToken)id.SecurityToken;
         Assert.Equal(client.Nonce, idToken.GetClaim("nonce").Value);
@@ -33,8 +33,8 @@ public class AuthorizationCodeTests(AppHostFixture fixture)
         Assert.True(access.IsValid, access.Exception?.Message);
         var accessToken = (JsonWebToken)access.SecurityToken;
         Assert.Equal(idToken.Subject, accessToken.Subject);
-        Assert.NotEqual("webclient", accessToken.Subject); // a user token: sub is the user, not the client
-        Assert.Equal("webclient", accessToken.GetClaim("client_id").Value);
+        Assert.NotEqual(AppHostFixture.CodeClientId, accessToken.Subject); // a user token: sub is the user, not the client
+        Assert.Equal(AppHostFixture.CodeClientId, accessToken.GetClaim("client_id").Value);
         Assert.Contains("notes.read", accessToken.GetClaim("scope").Value.Split(' '));
         Assert.False(accessToken.TryGetClaim("email", out _)); // personal data stays out of access tokens
     }
@@ -43,7 +43,7 @@ public class AuthorizationCodeTests(AppHostFixture fixture)
     public async Task Consent_is_remembered_and_asked_again_with_prompt_consent()
     {
         using var server = fixture.CreateAuthServerClient();
-        var client = Flows.WebClient(fixture, server);
+        var client = Flows.CodeClient(fixture, server);
         var flow = server.As(AppHostFixture.ConsentUser, fixture.Secrets.TestUserPassword);
 
         var first = await flow.RunAsync(client.AuthorizeUrl("openid notes.write"), Ct);
@@ -157,7 +157,7 @@ public class AuthorizationCodeTests(AppHostFixture fixture)
     public async Task Denied_consent_redirects_with_access_denied_and_the_state()
     {
         using var server = fixture.CreateAuthServerClient();
-        var client = Flows.WebClient(fixture, server);
+        var client = Flows.CodeClient(fixture, server);
 
         var outcome = await server.As("alice", fixture.Secrets.AlicePassword, decision: "deny")
             .RunAsync(client.AuthorizeUrl("openid notes.read notes.write email", new Dictionary<string, string?> { ["prompt"] = "consent" }), Ct);

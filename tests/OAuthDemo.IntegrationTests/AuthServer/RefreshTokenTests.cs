@@ -89,7 +89,7 @@ public class RefreshTokenTests(AppHostFixture fixture)
     {
         using var server = fixture.CreateAuthServerClient();
         var (_, tokens) = await SignInAsync(server);
-        var thief = Flows.WebClient(fixture, server);
+        var thief = Flows.CodeClient(fixture, server);
 
         var response = await thief.RefreshAsync(tokens.RefreshToken!, Ct);
 

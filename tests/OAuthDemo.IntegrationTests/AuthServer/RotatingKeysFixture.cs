@@ -3,7 +3,8 @@ namespace OAuthDemo.IntegrationTests.AuthServer;
 /// <summary>
 /// A second system whose keys rotate in seconds: a new signing and encryption key every
 /// <see cref="RotationInterval"/>, published <see cref="PrepublishPeriod"/> before it signs, the old
-/// one kept <see cref="RetirementPeriod"/> after; access tokens live <see cref="AccessTokenLifetime"/>.
+/// one kept <see cref="RetirementPeriod"/> after; access tokens live <see cref="AccessTokenLifetime"/>,
+/// pushed authorization requests <see cref="PushedRequestLifetime"/>.
 /// </summary>
 public sealed class RotatingKeysFixture : AppHostFixture
 {
@@ -11,6 +12,7 @@ public sealed class RotatingKeysFixture : AppHostFixture
     public static readonly TimeSpan PrepublishPeriod = TimeSpan.FromSeconds(6);
     public static readonly TimeSpan RetirementPeriod = TimeSpan.FromSeconds(12);
     public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan PushedRequestLifetime = TimeSpan.FromSeconds(5);
 
     protected override void Customize(IDistributedApplicationTestingBuilder appHost)
     {
@@ -19,9 +21,11 @@ public sealed class RotatingKeysFixture : AppHostFixture
             .WithEnvironment("AuthServer__Keys__PrepublishPeriod", PrepublishPeriod.ToString("c"))
             .WithEnvironment("AuthServer__Keys__RetirementPeriod", RetirementPeriod.ToString("c"))
             .WithEnvironment("AuthServer__AccessTokenLifetime", AccessTokenLifetime.ToString("c"))
+            .WithEnvironment("AuthServer__PushedRequestLifetime", PushedRequestLifetime.ToString("c"))
             // Nothing may outlive the retirement of the key that signed it.
             .WithEnvironment("AuthServer__Clients__webclient__AccessTokenLifetime", AccessTokenLifetime.ToString("c"))
-            .WithEnvironment("AuthServer__Clients__worker__AccessTokenLifetime", AccessTokenLifetime.ToString("c"));
+            .WithEnvironment("AuthServer__Clients__worker__AccessTokenLifetime", AccessTokenLifetime.ToString("c"))
+            .WithEnvironment($"AuthServer__Clients__{CodeClientId}__AccessTokenLifetime", AccessTokenLifetime.ToString("c"));
         // The API may look up a new kid every second (a minute by default).
         appHost.CreateResourceBuilder<ProjectResource>("resourceapi")
             .WithEnvironment("Authentication__KeyRefreshInterval", "00:00:01");

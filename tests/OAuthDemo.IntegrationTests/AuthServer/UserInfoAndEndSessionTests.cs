@@ -22,9 +22,9 @@ public class UserInfoAndEndSessionTests(AppHostFixture fixture)
     public async Task Userinfo_releases_claims_by_scope()
     {
         using var server = fixture.CreateAuthServerClient();
-        var client = Flows.WebClient(fixture, server);
+        var client = Flows.CodeClient(fixture, server);
         var (full, _) = await Flows.SignInAsync(fixture, server, client, "openid profile email", Ct);
-        var (narrow, _) = await Flows.SignInAsync(fixture, server, Flows.WebClient(fixture, server), "openid", Ct);
+        var (narrow, _) = await Flows.SignInAsync(fixture, server, Flows.CodeClient(fixture, server), "openid", Ct);
 
         var (status, claims, _) = await UserInfoAsync(server, full.AccessToken!);
         var (_, only, _) = await UserInfoAsync(server, narrow.AccessToken!);
@@ -53,7 +53,7 @@ public class UserInfoAndEndSessionTests(AppHostFixture fixture)
     public async Task End_session_asks_for_confirmation_signs_out_and_returns_with_state()
     {
         using var server = fixture.CreateAuthServerClient();
-        var client = Flows.WebClient(fixture, server);
+        var client = Flows.CodeClient(fixture, server);
         var (tokens, _) = await Flows.SignInAsync(fixture, server, client, "openid", Ct);
         var state = Pkce.NewState();
 
@@ -88,7 +88,7 @@ public class UserInfoAndEndSessionTests(AppHostFixture fixture)
     public async Task End_session_refuses_an_unregistered_post_logout_redirect_uri()
     {
         using var server = fixture.CreateAuthServerClient();
-        var client = Flows.WebClient(fixture, server);
+        var client = Flows.CodeClient(fixture, server);
         var (tokens, _) = await Flows.SignInAsync(fixture, server, client, "openid", Ct);
 
         using var response = await server.GetAsync(QueryHelpers.AddQueryString("/connect/endsession", new Dictionary<string, string?>

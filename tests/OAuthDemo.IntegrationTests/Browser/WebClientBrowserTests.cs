@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Playwright;
 using OAuthDemo.IntegrationTests.Infrastructure;
 
@@ -24,11 +25,22 @@ public class WebClientBrowserTests(AppHostFixture fixture, BrowserFixture browse
     public async Task Alice_signs_in_manages_notes_inspects_the_flow_and_signs_out_everywhere()
     {
         await using var context = await browser.NewContextAsync();
+        var authorizationRequests = new List<string>();
+        context.Request += (_, request) =>
+        {
+            if (request.Url.StartsWith(AuthServer + "connect/authorize", StringComparison.Ordinal))
+                authorizationRequests.Add(request.Url);
+        };
 
         // Sign in through the auth server's real login and consent pages. No other test gives alice's
         // consent for all of the web client's scopes, so the consent page is always asked here.
         var page = await SignInAsync(context, "alice", fixture.Secrets.AlicePassword, expectConsent: true);
         Assert.Contains("Alice Liddell", await page.GetByTestId("home-status").TextContentAsync());
+
+        // The request was pushed (PAR): the browser carried client_id and request_uri, nothing else.
+        Assert.NotEmpty(authorizationRequests);
+        Assert.All(authorizationRequests, url =>
+            Assert.Equal(["client_id", "request_uri"], QueryHelpers.ParseQuery(new Uri(url).Query).Keys.Order()));
 
         // Profile: the claims of the session.
         await page.GotoAsync(Web + "/profile");
@@ -48,13 +60,18 @@ public class WebClientBrowserTests(AppHostFixture fixture, BrowserFixture browse
         await note.WaitForAsync(new() { State = WaitForSelectorState.Detached });
         Assert.Equal(0, await page.GetByTestId("note").Filter(new() { HasText = text }).CountAsync());
 
-        // Flow inspector: the challenge sent in step 1 is the S256 of the verifier sent in step 3.
+        // Flow inspector: the push, its answer, the short redirect, then the code's way back; the
+        // pushed challenge is the S256 of the verifier sent with the code.
         await page.GotoAsync(Web + "/flow");
         var challenge = await page.GetByTestId("code-challenge").TextContentAsync();
         var verifier = await page.GetByTestId("code-verifier").TextContentAsync();
         Assert.False(string.IsNullOrEmpty(verifier));
         Assert.Equal(Pkce.S256(verifier!), challenge);
-        Assert.True(await page.GetByTestId("flow-step").CountAsync() >= 5);
+        var steps = await page.GetByTestId("flow-step").Locator("h2").AllTextContentsAsync();
+        Assert.Equal(["Pushed authorization request (PAR)", "Pushed authorization response", "Authorization request", "Authorization response", "Token request"], steps.Take(5));
+        var answer = await page.GetByTestId("flow-step").Nth(1).TextContentAsync();
+        Assert.Contains("urn:ietf:params:oauth:request_uri:", answer);
+        Assert.Contains("expires_in", answer);
         Assert.DoesNotContain(fixture.Secrets.WebClientSecret, await page.ContentAsync());
         await BrowserSteps.ScreenshotAsync(page, "flow-inspector");
 

@@ -30,7 +30,7 @@ public class FramingDefenceTests(AppHostFixture fixture)
     public async Task The_consent_page_cannot_be_framed()
     {
         using var server = fixture.CreateAuthServerClient();
-        var client = Flows.WebClient(fixture, server);
+        var client = Flows.CodeClient(fixture, server);
         var outcome = await server.As(AppHostFixture.ConsentUser, fixture.Secrets.TestUserPassword, decision: "deny")
             .RunAsync(client.AuthorizeUrl("openid", new Dictionary<string, string?> { ["prompt"] = "consent" }), Ct);
         Assert.Contains("consent", outcome.PagesSeen);

@@ -12,7 +12,18 @@ public sealed class CodeFlowClient(AuthServerClient server, string clientId, str
     public string State { get; } = Pkce.NewState();
     public string Nonce { get; } = Pkce.NewState();
 
-    public string AuthorizeUrl(string scope, IDictionary<string, string?>? overrides = null)
+    public string AuthorizeUrl(string scope, IDictionary<string, string?>? overrides = null) =>
+        QueryHelpers.AddQueryString("/connect/authorize", AuthorizationParameters(scope, overrides).Select(p => KeyValuePair.Create(p.Key, (string?)p.Value)));
+
+    /// <summary>Pushes the authorization request (RFC 9126), authenticated like a token request.</summary>
+    public Task<TokenResponse> PushAsync(string scope, CancellationToken ct, IDictionary<string, string?>? overrides = null) =>
+        server.PostFormAsync("/connect/par", WithClient(AuthorizationParameters(scope, overrides).Where(p => p.Key != "client_id").ToList()), Basic, ct);
+
+    /// <summary>The browser's side of a pushed request: client_id and request_uri only.</summary>
+    public string AuthorizeUrlFor(string requestUri) =>
+        QueryHelpers.AddQueryString("/connect/authorize", new Dictionary<string, string?> { ["client_id"] = ClientId, ["request_uri"] = requestUri });
+
+    private IEnumerable<KeyValuePair<string, string>> AuthorizationParameters(string scope, IDictionary<string, string?>? overrides)
     {
         var parameters = new Dictionary<string, string?>
         {
@@ -27,7 +38,7 @@ public sealed class CodeFlowClient(AuthServerClient server, string clientId, str
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
             parameters[key] = value;
-        return QueryHelpers.AddQueryString("/connect/authorize", parameters.Where(p => p.Value is not null)!);
+        return parameters.Where(p => p.Value is not null).Select(p => KeyValuePair.Create(p.Key, p.Value!));
     }
 
     public Task<TokenResponse> ExchangeAsync(string code, CancellationToken ct, string? verifier = null, string? redirectUri = null) =>

@@ -3,8 +3,9 @@ namespace OAuthDemo.IntegrationTests.Infrastructure;
 /// <summary>Short ways to the states many tests start from.</summary>
 public static class Flows
 {
-    public static CodeFlowClient WebClient(AppHostFixture fixture, AuthServerClient server) =>
-        new(server, "webclient", fixture.WebClientRedirectUri, fixture.Secrets.WebClientSecret);
+    /// <summary>A confidential code + PKCE client like the web client, that may send plain authorization requests.</summary>
+    public static CodeFlowClient CodeClient(AppHostFixture fixture, AuthServerClient server) =>
+        new(server, AppHostFixture.CodeClientId, fixture.WebClientRedirectUri, fixture.Secrets.CodeClientSecret);
 
     public static CodeFlowClient ImplicitConsentClient(AppHostFixture fixture, AuthServerClient server) =>
         new(server, AppHostFixture.ImplicitClientId, AppHostFixture.ImplicitClientRedirectUri, fixture.Secrets.ImplicitClientSecret);

@@ -10,7 +10,9 @@ public sealed class TestSecrets(IReadOnlyDictionary<string, string> values)
     public string AlicePassword => values["alice-password"];
     public string BobPassword => values["bob-password"];
     public string WebClientSecret => values["webclient-secret"];
-    public string WorkerSecret => values["worker-secret"];
+    public string WorkerClientKey => values[AppHostFixture.WorkerClientKeyParameter];
+    public string AssertionClientKey => values[$"{AppHostFixture.AssertionClientId}-key"];
+    public string CodeClientSecret => values[$"{AppHostFixture.CodeClientId}-secret"];
     public string ResourceApiSecret => values["resource-api-secret"];
     public string KeyAdminSecret => values["key-admin-secret"];
     public string KeyRingCertificate => values[AppHostFixture.KeyRingCertificateParameter];
