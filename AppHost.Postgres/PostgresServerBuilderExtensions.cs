@@ -42,6 +42,8 @@ public static class PostgresServerBuilderExtensions
     public static PostgresServer AddPostgresServer(this IDistributedApplicationBuilder builder, string name)
     {
         var config = builder.Configuration;
+        if (builder.ExecutionContext.IsPublishMode)
+            return AddPublishedPostgresServer(builder, name);
         var decision = PostgresModeSelector.Decide(
             config[PostgresModeSelector.ModeSetting],
             hasConnectionString: !string.IsNullOrWhiteSpace(config[PostgresModeSelector.ConnectionStringSetting]),
@@ -57,5 +59,21 @@ public static class PostgresServerBuilderExtensions
             _ => builder.AddConnectionString(name),
         };
         return new PostgresServer(builder, server, decision);
+    }
+
+    /// <summary>
+    /// What a publish (a manifest, a Helm chart) describes: something a platform can run, never this
+    /// machine's binaries, paths or passwords. Aspire's PostgreSQL container with a data volume and
+    /// a generated secret password; or, with <c>Postgres:Mode=external</c> (a managed server), a
+    /// connection string the operator supplies as a secret parameter.
+    /// </summary>
+    private static PostgresServer AddPublishedPostgresServer(IDistributedApplicationBuilder builder, string name)
+    {
+        if (PostgresModeSelector.Parse(builder.Configuration[PostgresModeSelector.ModeSetting]) is PostgresMode.External)
+            return new PostgresServer(builder, builder.AddConnectionString(name), new(PostgresMode.External, "publish: an existing server"));
+
+        // Its password is a generated secret parameter (postgres-password), as in container mode.
+        var server = builder.AddPostgres(name).WithDataVolume();
+        return new PostgresServer(builder, server, new(PostgresMode.Container, "publish: Aspire's PostgreSQL container"));
     }
 }

@@ -20,6 +20,9 @@ public static class KeyRingCertificate
     public static KeyRingCertificateParameters AddKeyRingCertificate(this IDistributedApplicationBuilder builder, string name)
     {
         var passwordName = $"{name}-password";
+        // Published: the platform supplies both (docs/deploy.md); nothing of this machine goes into the manifest.
+        if (builder.ExecutionContext.IsPublishMode)
+            return new(builder.AddParameter(name, secret: true), builder.AddParameter(passwordName, secret: true));
         // The certificate is encrypted with the password, so both must come from the same run:
         // a persisted password is reused when only the certificate is missing.
         var password = builder.Configuration[$"Parameters:{passwordName}"] ?? NewPassword();

@@ -5,13 +5,14 @@ internal static class ServiceProjectExtensions
     /// <summary>
     /// Adds a service with the launch profile named like the AppHost's own (<c>http</c> or
     /// <c>https</c>), which fixes its port. Each service's first profile, <c>standalone</c>, has
-    /// no URL so that `dotnet run --project X` alone honours ASPNETCORE_URLS.
+    /// no URL so that `dotnet run --project X` alone honours ASPNETCORE_URLS. A published manifest
+    /// also gets its replicas and health probes (<see cref="DeploymentManifest"/>).
     /// </summary>
     public static IResourceBuilder<ProjectResource> AddServiceProject<TProject>(this IDistributedApplicationBuilder builder, string name)
         where TProject : IProjectMetadata, new()
     {
         var profile = builder.Configuration["DOTNET_LAUNCH_PROFILE"] == "https" ? "https" : "http";
-        return builder.AddProject<TProject>(name, launchProfileName: profile);
+        return builder.AddProject<TProject>(name, launchProfileName: profile).WithDeploymentManifest();
     }
 
     /// <summary>The endpoint browsers and services use: https when the launch profile has it, else http.</summary>
@@ -34,7 +35,7 @@ internal static class ServiceProjectExtensions
 
     /// <summary>The flow inspector links its steps to traces in the dashboard, when there is one.</summary>
     public static IResourceBuilder<ProjectResource> WithDashboardLinks(this IResourceBuilder<ProjectResource> webClient, IDistributedApplicationBuilder builder) =>
-        builder.Configuration["ASPNETCORE_URLS"]?.Split(';', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() is { } dashboard
+        builder.ExecutionContext.IsRunMode && builder.Configuration["ASPNETCORE_URLS"]?.Split(';', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() is { } dashboard
             ? webClient.WithEnvironment("WebClient__DashboardUrl", dashboard)
             : webClient;
 }
