@@ -46,11 +46,13 @@ internal static class ClientAssertionChecks
             })
             .SetOrder(ValidateClientAssertion.Descriptor.Order - 1)
             .SetType(OpenIddictServerHandlerType.Custom))
-        // After OpenIddict's checks (signature against the client's JWKS, type, aud, exp, then iss = sub).
+        // After all of OpenIddict's client authentication (the assertion's signature against the
+        // client's JWKS, type, aud, exp, iss = sub; then the client, its type and credentials), so
+        // only an otherwise accepted assertion spends its jti.
         .AddEventHandler<ProcessAuthenticationContext>(h => h
             .AddFilter<OpenIddictServerHandlerFilters.RequireClientAssertionPrincipal>()
             .UseScopedHandler<SingleUseClientAssertion>()
-            .SetOrder(ValidateClientAssertionIssuer.Descriptor.Order + 1)
+            .SetOrder(ValidateClientCertificate.Descriptor.Order + 1)
             .SetType(OpenIddictServerHandlerType.Custom))
         .AddEventHandler<ProcessErrorContext>(h => h
             .UseInlineHandler(context =>
@@ -92,7 +94,8 @@ internal sealed class SingleUseClientAssertion(AuthDbContext db, TimeProvider cl
 
         string? problem =
             !ClientAssertionChecks.SigningAlgorithms.Contains(algorithm) ? $"The client assertion is signed with {algorithm}, which is not accepted."
-            : string.IsNullOrEmpty(jwtId) || jwtId.Length > MaxIdLength ? "The client assertion must carry a jti of at most 100 characters."
+            : string.IsNullOrEmpty(jwtId) || jwtId.Length > MaxIdLength || jwtId.Any(char.IsControl)
+                ? "The client assertion must carry a jti of at most 100 characters, without control characters."
             : clientId.Length > MaxIdLength ? "The client identifier is too long."
             : expiresAt is null || expiresAt < clock.GetUtcNow() - ClientAssertionChecks.ClockSkew ? "The client assertion has expired."
             : expiresAt > clock.GetUtcNow() + ClientAssertionChecks.MaxLifetime ? "The client assertion must expire within 5 minutes."

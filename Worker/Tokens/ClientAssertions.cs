@@ -78,7 +78,7 @@ public sealed class ClientAssertions : IDisposable
         try
         {
             key.ImportFromPem(pem);
-            if (key.KeySize != 256)
+            if (key.ExportParameters(includePrivateParameters: false).Curve.Oid.Value != ECCurve.NamedCurves.nistP256.Oid.Value)
                 throw new ArgumentException("Worker:ClientKey must be a P-256 key (ES256).");
             return key;
         }

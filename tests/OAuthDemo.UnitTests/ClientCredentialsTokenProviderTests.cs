@@ -103,6 +103,13 @@ public class ClientCredentialsTokenProviderTests
     public void A_missing_or_unreadable_key_is_not_usable(string? pem) => Assert.False(ClientAssertions.IsUsableKey(pem));
 
     [Fact]
+    public void A_key_on_another_256_bit_curve_is_not_usable()
+    {
+        using var other = ECDsa.Create(ECCurve.CreateFromFriendlyName("secP256k1"));
+        Assert.False(ClientAssertions.IsUsableKey(other.ExportPkcs8PrivateKeyPem()));
+    }
+
+    [Fact]
     public void A_P256_private_key_is_usable() => Assert.True(ClientAssertions.IsUsableKey(Key.ExportPkcs8PrivateKeyPem()));
 
     [Fact]

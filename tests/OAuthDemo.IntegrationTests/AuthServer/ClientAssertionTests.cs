@@ -57,6 +57,7 @@ public class ClientAssertionTests(AppHostFixture fixture)
         Assert.True(accepted.AccessToken is not null, accepted.ToString());
         AssertInvalidClient(replayedElsewhere);
         AssertInvalidClient(replayedHere);
+        Assert.Equal("This client assertion has been used already.", replayedElsewhere.ErrorDescription);
     }
 
     [Fact]
@@ -135,6 +136,48 @@ public class ClientAssertionTests(AppHostFixture fixture)
         var response = await server.TokenAsync([new("grant_type", "client_credentials"), new("scope", "stats.read")], ("worker", "worker-secret"), Ct);
 
         Assert.Equal("invalid_client", response.Error);
+    }
+
+    [Theory]
+    [InlineData("no jti")]
+    [InlineData("a jti of 101 characters")]
+    [InlineData("a control character in the jti")]
+    [InlineData("sub other than iss")]
+    public async Task A_malformed_assertion_is_refused(string fault)
+    {
+        using var server = fixture.CreateAuthServerClient();
+        var assertion = fault switch
+        {
+            "no jti" => ClientAssertion.Create(Key, Client, server.Issuer, jwtId: ""),
+            "a jti of 101 characters" => ClientAssertion.Create(Key, Client, server.Issuer, jwtId: new string('j', 101)),
+            "a control character in the jti" => ClientAssertion.Create(Key, Client, server.Issuer, jwtId: "jti\u0000\n"),
+            _ => ClientAssertion.Create(Key, Client, server.Issuer, subject: "worker"),
+        };
+
+        AssertInvalidClient(await RequestAsync(server, assertion));
+    }
+
+    [Fact]
+    public async Task An_assertion_for_another_client_than_the_client_id_sent_is_refused()
+    {
+        using var server = fixture.CreateAuthServerClient();
+        var form = ClientAssertion.ClientCredentials(ClientAssertion.Create(Key, Client, server.Issuer)).Append(new("client_id", "worker"));
+
+        var response = await server.TokenAsync(form, basic: null, Ct);
+
+        Assert.Equal("invalid_client", response.Error);
+        Assert.Null(response.AccessToken);
+    }
+
+    [Fact]
+    public async Task Discovery_names_the_method_and_its_algorithms()
+    {
+        using var server = fixture.CreateAuthServerClient();
+
+        var discovery = await server.GetJsonAsync("/.well-known/openid-configuration", Ct);
+
+        Assert.Contains("private_key_jwt", discovery.GetProperty("token_endpoint_auth_methods_supported").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["ES256", "PS256", "RS256"], discovery.GetProperty("token_endpoint_auth_signing_alg_values_supported").EnumerateArray().Select(e => e.GetString()));
     }
 
     [Fact]

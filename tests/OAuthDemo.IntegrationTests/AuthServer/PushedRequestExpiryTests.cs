@@ -12,14 +12,21 @@ public class PushedRequestExpiryTests(RotatingKeysFixture fixture) : IClassFixtu
     {
         using var server = fixture.CreateAuthServerClient();
         var client = new CodeFlowClient(server, "webclient", fixture.WebClientRedirectUri, fixture.Secrets.WebClientSecret);
-        var pushed = await client.PushAsync("openid", Ct);
-        Assert.True(pushed.Status == HttpStatusCode.Created, pushed.ToString());
-        Assert.Equal((int)RotatingKeysFixture.PushedRequestLifetime.TotalSeconds, pushed.Body.GetProperty("expires_in").GetInt32(), tolerance: 1);
+        var user = server.As("alice", fixture.Secrets.AlicePassword);
+        var used = await client.PushAsync("openid", Ct);
+        var kept = await client.PushAsync("openid", Ct);
+        Assert.True(kept.Status == HttpStatusCode.Created, kept.ToString());
+        // The lifetime the server announces, less the time the push took on a busy machine.
+        Assert.InRange(kept.Body.GetProperty("expires_in").GetInt32(), 1, (int)RotatingKeysFixture.PushedRequestLifetime.TotalSeconds);
 
+        // At once, a request_uri works (so what fails below fails for its age)...
+        var inTime = await user.RunAsync(client.AuthorizeUrlFor(used.Get("request_uri")!), Ct);
         await Task.Delay(RotatingKeysFixture.PushedRequestLifetime + TimeSpan.FromSeconds(2), Ct);
-        var outcome = await server.As("alice", fixture.Secrets.AlicePassword).RunAsync(client.AuthorizeUrlFor(pushed.Get("request_uri")!), Ct);
+        // ...and past its expires_in it does not.
+        var late = await user.RunAsync(client.AuthorizeUrlFor(kept.Get("request_uri")!), Ct);
 
-        Assert.Null(outcome.Code);
-        Assert.Equal("invalid_request_uri", outcome.ErrorCode);
+        Assert.NotNull(inTime.Code);
+        Assert.Null(late.Code);
+        Assert.Equal("invalid_request_uri", late.ErrorCode);
     }
 }

@@ -102,6 +102,12 @@ public partial class PublishManifestTests
         foreach (var machinePath in new[] { Repository, "/usr/lib/postgresql", "/var/lib/oauthdemo", "setpriv", Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) })
             Assert.DoesNotContain(machinePath, text);
 
+        // The auth server gets the worker's public key set, never its private key; the key set is public.
+        var authServer = resources.GetProperty("authserver").GetProperty("env");
+        Assert.Equal("{worker-client-key-jwks.value}", authServer.GetProperty("AuthServer__Clients__worker__JsonWebKeySet").GetString());
+        Assert.DoesNotContain("{worker-client-key.value}", authServer.GetRawText());
+        Assert.False(resources.GetProperty("worker-client-key-jwks").GetProperty("inputs").GetProperty("value").TryGetProperty("secret", out _));
+
         // As many replicas as the AppHost runs.
         Assert.True(resources.GetProperty("authserver").GetProperty("replicas").GetInt32() >= 2);
         Assert.True(resources.GetProperty("webclient").GetProperty("replicas").GetInt32() >= 2);

@@ -12,8 +12,9 @@ public static class ClientAssertion
 
     private static readonly ConcurrentDictionary<string, ECDsaSecurityKey> Keys = new();
 
+    /// <summary>An assertion as the worker makes it, or changed: <paramref name="jwtId"/> "" leaves the jti out.</summary>
     public static string Create(string privateKeyPem, string clientId, string audience,
-        DateTime? issuedAt = null, TimeSpan? lifetime = null, string? jwtId = null)
+        DateTime? issuedAt = null, TimeSpan? lifetime = null, string? jwtId = null, string? subject = null)
     {
         // One key object per PEM: IdentityModel caches a signer per key, so a disposed key would break the next call.
         var key = Keys.GetOrAdd(privateKeyPem, pem =>
@@ -30,7 +31,9 @@ public static class ClientAssertion
             TokenType = "client-authentication+jwt",
             Issuer = clientId,
             Audience = audience,
-            Claims = new Dictionary<string, object> { ["sub"] = clientId, ["jti"] = jwtId ?? Guid.NewGuid().ToString("N") },
+            Claims = jwtId == ""
+                ? new Dictionary<string, object> { ["sub"] = subject ?? clientId }
+                : new Dictionary<string, object> { ["sub"] = subject ?? clientId, ["jti"] = jwtId ?? Guid.NewGuid().ToString("N") },
             IssuedAt = now,
             NotBefore = now,
             Expires = now + (lifetime ?? TimeSpan.FromSeconds(60)),
