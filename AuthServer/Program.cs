@@ -25,6 +25,9 @@ builder.Services.AddPublicClientCors(settings);   // fetch from the /spa origin,
 builder.Services.AddTokenKeys();                  // signing and encryption keys in authdb, rotating (AuthServer:Keys)
 builder.Services.AddConfigurationSeeding();       // clients, scopes and users from AuthServer:*
 builder.Services.AddSingleton<TokenMetrics>();
+builder.Services.AddSingleton<FailedAttemptLimiter>();       // failed sign-ins and client authentications per source, in authdb
+builder.Services.AddHostedService<BlockedSourcesReader>();
+builder.Services.AddScoped<UnknownUserPasswordCheck>();         // as slow as a real password check
 builder.Services.AddScoped<TokenPrincipalFactory>();
 builder.Services.AddTokenIssuanceStores();        // verified secrets, clients in memory, batched token writes
 
@@ -115,7 +118,8 @@ builder.Services.AddOpenIddict()
         options.AddProtocolHandlers()
                .AddTokenEventHandlers()
                .AddActiveKeySelection()          // each token signed with the key active now (Keys/)
-               .AddClientAssertionChecks();      // private_key_jwt: single use, short life, invalid_client
+               .AddClientAssertionChecks()       // private_key_jwt: single use, short life, invalid_client
+               .AddFailedClientAuthenticationCount(); // each invalid_client counts against its source
     });
 
 var app = builder.Build();
@@ -129,6 +133,7 @@ app.UseFramingDefence();      // no page may be framed elsewhere; no content sni
 app.UseStaticFiles();
 app.UsePublicClientCors();
 app.UseMalformedRequestRejection(); // a NUL or an unreadable form: 400 invalid_request, not a 500
+app.UseFailedClientAuthenticationLimit(); // a source that keeps failing client authentication waits (429)
 app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -25,6 +25,9 @@ public sealed class AuthServerSettings
     /// </summary>
     public TimeSpan PushedRequestLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How many failed sign-ins and client authentications one source may make.</summary>
+    public FailedAttemptSettings FailedAttempts { get; set; } = new();
+
     /// <summary>How the signing and encryption keys rotate.</summary>
     public KeySettings Keys { get; set; } = new();
 
@@ -57,6 +60,25 @@ public sealed class KeySettings
 
     /// <summary>How often each instance follows the keys in the database: a fifth of the pre-publication period, at most a minute.</summary>
     public TimeSpan ReloadInterval => TimeSpan.FromTicks(Math.Clamp(PrepublishPeriod.Ticks / 5, TimeSpan.FromMilliseconds(200).Ticks, TimeSpan.FromMinutes(1).Ticks));
+}
+
+/// <summary>
+/// <c>AuthServer:FailedAttempts</c>: failures one source may make within <see cref="Window"/> before
+/// it must wait (429 with Retry-After). Only failures count: sign-ins and client authentications
+/// that succeed are never limited. Counted in authdb, so all replicas share the count.
+/// </summary>
+public sealed class FailedAttemptSettings
+{
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Wrong passwords for one user name from one address: slow guessing at one account.</summary>
+    public int SignInsPerUserAndAddress { get; set; } = 5;
+
+    /// <summary>Wrong passwords from one address, whatever the user name: password spraying.</summary>
+    public int SignInsPerAddress { get; set; } = 20;
+
+    /// <summary>Failed client authentications (invalid_client) for one client id from one address: secret guessing.</summary>
+    public int ClientAuthenticationsPerClientAndAddress { get; set; } = 10;
 }
 
 public sealed class ScopeSettings

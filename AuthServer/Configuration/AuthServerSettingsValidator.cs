@@ -37,6 +37,16 @@ public sealed class AuthServerSettingsValidator : IValidateOptions<AuthServerSet
 
         ValidateKeys(settings, errors);
 
+        var attempts = settings.FailedAttempts;
+        if (attempts.Window <= TimeSpan.Zero)
+            errors.Add($"{root}:FailedAttempts:Window must be positive (it is {attempts.Window}).");
+        foreach (var (setting, limit) in new[] { ("SignInsPerUserAndAddress", attempts.SignInsPerUserAndAddress), ("SignInsPerAddress", attempts.SignInsPerAddress),
+                     ("ClientAuthenticationsPerClientAndAddress", attempts.ClientAuthenticationsPerClientAndAddress) })
+        {
+            if (limit < 1)
+                errors.Add($"{root}:FailedAttempts:{setting} must be at least 1 (it is {limit}).");
+        }
+
         foreach (var (scope, scopeSettings) in settings.Scopes)
         {
             if (StandardScopes.Contains(scope))
@@ -142,11 +152,21 @@ public sealed class AuthServerSettingsValidator : IValidateOptions<AuthServerSet
 
         if (keys.Keys.Count == 0)
             return "has no keys.";
-        // Only public keys belong here: the private half stays with the client.
-        if (keys.Keys.Any(k => k.HasPrivateKey || k.Kty is "oct"))
-            return "holds a private or symmetric key; register only the public key.";
-        if (keys.Keys.Any(k => k.Kty is not ("EC" or "RSA")))
-            return "has a key that is neither EC nor RSA.";
+        foreach (var key in keys.Keys)
+        {
+            // Only public keys belong here: the private half stays with the client.
+            if (key.HasPrivateKey || key.Kty is "oct" || new[] { key.D, key.P, key.Q, key.DP, key.DQ, key.QI, key.K }.Any(v => !string.IsNullOrEmpty(v)))
+                return "holds a private or symmetric key; register only the public key.";
+            if (key.Use is { Length: > 0 } use && use != "sig")
+                return $"has a key with use '{use}'; client assertions need signing keys (use 'sig').";
+            // The algorithms accepted for assertions (ES256, PS256, RS256) need P-256 or RSA of 2048 bits or more.
+            if (key.Kty is "EC" && key.Crv is not "P-256")
+                return $"has an EC key on '{key.Crv}'; only P-256 (ES256) is accepted.";
+            if (key.Kty is "RSA" && (string.IsNullOrEmpty(key.N) || Microsoft.IdentityModel.Tokens.Base64UrlEncoder.DecodeBytes(key.N).Length * 8 < 2048))
+                return "has an RSA key shorter than 2048 bits.";
+            if (key.Kty is not ("EC" or "RSA"))
+                return "has a key that is neither EC nor RSA.";
+        }
         return null;
     }
 

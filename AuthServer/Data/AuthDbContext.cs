@@ -18,6 +18,8 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options)
 
     public DbSet<UsedClientAssertion> UsedClientAssertions => Set<UsedClientAssertion>();
 
+    public DbSet<FailedAttempt> FailedAttempts => Set<FailedAttempt>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -38,6 +40,13 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options)
             used.Property(u => u.ClientId).HasMaxLength(100);
             used.Property(u => u.JwtId).HasMaxLength(100);
             used.HasIndex(u => u.ExpiresAt);
+        });
+
+        builder.Entity<FailedAttempt>(attempt =>
+        {
+            attempt.HasKey(a => a.Source);
+            attempt.Property(a => a.Source).HasMaxLength(64);
+            attempt.HasIndex(a => a.WindowStart);
         });
     }
 }

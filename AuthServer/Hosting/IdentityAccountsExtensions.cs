@@ -12,10 +12,13 @@ internal static class IdentityAccountsExtensions
     {
         builder.Services.AddIdentity<ApplicationUser, IdentityRole>(options =>
             {
-                // Lock an account for a while after repeated failures: slows password guessing.
+                // Guessing from one address is stopped by the failed-attempt limits (a few per
+                // quarter hour, FailedAttemptLimiter), long before this. The lock is the backstop
+                // for guessing spread over many addresses; set high, so that locking someone out
+                // takes that much effort (a low count lets anyone lock any account at will).
                 options.Lockout.AllowedForNewUsers = true;
-                options.Lockout.MaxFailedAccessAttempts = 5;
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+                options.Lockout.MaxFailedAccessAttempts = 50;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 options.User.RequireUniqueEmail = false;
                 // Length over composition rules (NIST SP 800-63B §5.1.1.2).
                 options.Password.RequiredLength = 12;

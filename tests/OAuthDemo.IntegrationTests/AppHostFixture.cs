@@ -208,7 +208,11 @@ public class AppHostFixture : IAsyncLifetime
                 AccessTokenLifetime = TimeSpan.FromSeconds(5),
             })
             // A scope whose tokens are for another API, as an operator would add it.
-            .WithEnvironment($"AuthServer__Scopes__{OtherApiScope}__Resources__0", "other-api");
+            .WithEnvironment($"AuthServer__Scopes__{OtherApiScope}__Resources__0", "other-api")
+            // Every test request comes from 127.0.0.1: the per-address limits would add up the
+            // failures of unrelated tests. FailedAttemptLimitTests checks them on a system of its own.
+            .WithEnvironment("AuthServer__FailedAttempts__SignInsPerAddress", "1000")
+            .WithEnvironment("AuthServer__FailedAttempts__ClientAuthenticationsPerClientAndAddress", "1000");
     }
 
     private static IResourceBuilder<ParameterResource> Parameter(IDistributedApplicationTestingBuilder appHost, string name) =>

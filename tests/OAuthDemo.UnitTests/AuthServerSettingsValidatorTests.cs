@@ -79,6 +79,28 @@ public class AuthServerSettingsValidatorTests
         Assert.Contains("AuthServer:Clients:worker:JsonWebKeySet", Assert.Single(Errors(settings)));
     }
 
+    [Theory]
+    [InlineData("P-384", null, "only P-256")]
+    [InlineData("P-256", "enc", "use 'enc'")]
+    public void A_client_key_that_cannot_sign_an_accepted_assertion_is_refused(string curve, string? use, string reason)
+    {
+        var settings = Valid();
+        var json = KeySet(includePrivate: false).Replace("\"P-256\"", $"\"{curve}\"");
+        settings.Clients["worker"].JsonWebKeySet = use is null ? json : json.Replace("\"kty\"", $"\"use\": \"{use}\", \"kty\"");
+
+        Assert.Contains(reason, Assert.Single(Errors(settings)));
+    }
+
+    [Fact]
+    public void A_short_rsa_client_key_is_refused()
+    {
+        var settings = Valid();
+        var modulus = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(new byte[128]); // 1024 bits
+        settings.Clients["worker"].JsonWebKeySet = $$"""{ "keys": [ { "kty": "RSA", "n": "{{modulus}}", "e": "AQAB" } ] }""";
+
+        Assert.Contains("shorter than 2048 bits", Assert.Single(Errors(settings)));
+    }
+
     [Fact]
     public void A_client_with_both_a_secret_and_a_key_set_is_refused()
     {

@@ -240,6 +240,28 @@ namespace AuthServer.Data.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("OAuthDemo.AuthServer.Data.FailedAttempt", b =>
+                {
+                    b.Property<string>("Source")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Limit")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("WindowStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Source");
+
+                    b.HasIndex("WindowStart");
+
+                    b.ToTable("FailedAttempts");
+                });
+
             modelBuilder.Entity("OAuthDemo.AuthServer.Data.TokenKey", b =>
                 {
                     b.Property<string>("Id")

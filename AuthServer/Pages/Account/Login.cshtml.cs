@@ -1,12 +1,21 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using OAuthDemo.AuthServer.Authorization;
 using OAuthDemo.AuthServer.Data;
 
 namespace OAuthDemo.AuthServer.Pages.Account;
 
-public sealed partial class LoginModel(SignInManager<ApplicationUser> signInManager, ILogger<LoginModel> logger) : PageModel
+public sealed partial class LoginModel(
+    SignInManager<ApplicationUser> signInManager, UnknownUserPasswordCheck unknownUser, FailedAttemptLimiter failures, ILogger<LoginModel> logger) : PageModel
 {
+    /// <summary>
+    /// One answer for a wrong password, an unknown user name and a locked account, so the page tells
+    /// nobody which accounts exist or are locked.
+    /// </summary>
+    public const string Refused = "The user name or password is incorrect.";
+
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
@@ -30,38 +39,51 @@ public sealed partial class LoginModel(SignInManager<ApplicationUser> signInMana
             return Page();
         }
 
-        // Failed attempts count towards lockout, so guessing passwords is slow.
-        var result = await signInManager.PasswordSignInAsync(Username, Password, isPersistent: false, lockoutOnFailure: true);
+        // A source that has failed too often waits, right password or not: otherwise it could
+        // go on guessing (AuthServer:FailedAttempts; only failures count, so sign-ins never wait).
+        var sources = FailedAttemptLimiter.SignInSources(HttpContext.Connection.RemoteIpAddress, Username);
+        if (failures.MustWait(sources, out var retryAfter))
+        {
+            LogThrottled(logger, HttpContext.Connection.RemoteIpAddress?.ToString());
+            Password = null;
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            ErrorMessage = $"Too many failed sign-ins. Try again in {Math.Max(1, (int)Math.Ceiling(retryAfter.TotalMinutes))} minute(s).";
+            return Page();
+        }
+
+        var user = await signInManager.UserManager.FindByNameAsync(Username);
+        var result = user is null
+            ? unknownUser.Check(Password) // as slow as a real check: the time tells nothing either
+            : await signInManager.PasswordSignInAsync(user, Password, isPersistent: false, lockoutOnFailure: true);
         Password = null;
 
         if (result.Succeeded)
         {
-            LogSignedIn(logger, Username);
+            LogSignedIn(logger, user!.Id);
             // Only local return URLs: the login page must not become an open redirector.
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
         }
 
+        await failures.RecordFailureAsync(sources, HttpContext.RequestAborted);
         // Logged by user id, never by what was typed: people type passwords into the user name field.
-        var userId = (await signInManager.UserManager.FindByNameAsync(Username))?.Id;
         if (result.IsLockedOut)
-        {
-            LogLockedOut(logger, userId);
-            ErrorMessage = "Too many failed attempts: this account is locked for a few minutes.";
-            return Page();
-        }
-
-        // The same message whether the user exists or not.
-        LogFailed(logger, userId ?? "(unknown user name)");
-        ErrorMessage = "The user name or password is incorrect.";
+            LogLockedOut(logger, user?.Id);
+        else
+            LogFailed(logger, user?.Id ?? "(unknown user name)");
+        ErrorMessage = Refused;
         return Page();
     }
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "User {UserName} signed in")]
-    private static partial void LogSignedIn(ILogger logger, string userName);
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "User {UserId} signed in")]
+    private static partial void LogSignedIn(ILogger logger, string userId);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Sign-in failed for user {UserId}")]
     private static partial void LogFailed(ILogger logger, string userId);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "User {UserId} is locked out")]
     private static partial void LogLockedOut(ILogger logger, string? userId);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Sign-in refused: too many failures from {Address}")]
+    private static partial void LogThrottled(ILogger logger, string? address);
 }

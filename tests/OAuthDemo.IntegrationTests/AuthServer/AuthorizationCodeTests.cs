@@ -225,18 +225,43 @@ public class AuthorizationCodeTests(AppHostFixture fixture)
     }
 
     [Fact]
-    public async Task Repeated_failures_lock_the_account_even_for_the_right_password()
+    public async Task One_source_is_stopped_long_before_the_account_locks()
     {
         using var server = fixture.CreateAuthServerClient();
         var client = Flows.ImplicitConsentClient(fixture, server);
 
+        // Five failures (AuthServer:FailedAttempts:SignInsPerUserAndAddress) from this address.
         for (var attempt = 0; attempt < 5; attempt++)
-            await server.As(AppHostFixture.LockoutUser, "wrong-password").RunAsync(client.AuthorizeUrl("openid"), Ct);
+        {
+            var refused = await server.As(AppHostFixture.LockoutUser, "wrong-password").RunAsync(client.AuthorizeUrl("openid"), Ct);
+            Assert.Contains(LoginRefused, refused.Html);
+        }
         var outcome = await server.As(AppHostFixture.LockoutUser, fixture.Secrets.TestUserPassword).RunAsync(client.AuthorizeUrl("openid"), Ct);
 
+        // This source now waits, right password or not; the account itself is not locked, so
+        // nobody can lock a user out from one address.
         Assert.Null(outcome.Code);
-        Assert.Contains("locked", outcome.Html);
+        Assert.Equal(HttpStatusCode.TooManyRequests, outcome.Status);
+        Assert.True(outcome.RetryAfter > TimeSpan.Zero, "no Retry-After");
+        var lockoutEnd = await Sql.ScalarAsync(await fixture.ConnectionStringOfAsync("authdb"),
+            """SELECT "LockoutEnd" FROM "AspNetUsers" WHERE "UserName" = @name""", ("name", AppHostFixture.LockoutUser));
+        Assert.True(lockoutEnd is null or DBNull, $"locked until {lockoutEnd}");
     }
+
+    [Fact]
+    public async Task An_unknown_user_gets_the_same_answer_as_a_wrong_password()
+    {
+        using var server = fixture.CreateAuthServerClient();
+        var client = Flows.ImplicitConsentClient(fixture, server);
+
+        var outcome = await server.As($"nobody-{Guid.NewGuid():N}", "any-password").RunAsync(client.AuthorizeUrl("openid"), Ct);
+
+        Assert.Null(outcome.Code);
+        Assert.Equal(HttpStatusCode.OK, outcome.Status);
+        Assert.Contains(LoginRefused, outcome.Html);
+    }
+
+    private const string LoginRefused = "The user name or password is incorrect.";
 
     [Fact]
     public async Task The_login_form_is_protected_by_antiforgery()

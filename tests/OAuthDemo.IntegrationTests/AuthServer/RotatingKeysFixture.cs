@@ -4,7 +4,8 @@ namespace OAuthDemo.IntegrationTests.AuthServer;
 /// A second system whose keys rotate in seconds: a new signing and encryption key every
 /// <see cref="RotationInterval"/>, published <see cref="PrepublishPeriod"/> before it signs, the old
 /// one kept <see cref="RetirementPeriod"/> after; access tokens live <see cref="AccessTokenLifetime"/>,
-/// pushed authorization requests <see cref="PushedRequestLifetime"/>.
+/// pushed authorization requests <see cref="PushedRequestLifetime"/>. Failed-attempt limits are low
+/// and short (<see cref="FailedAttemptWindow"/>), so that tests can reach them and see them pass.
 /// </summary>
 public sealed class RotatingKeysFixture : AppHostFixture
 {
@@ -13,6 +14,10 @@ public sealed class RotatingKeysFixture : AppHostFixture
     public static readonly TimeSpan RetirementPeriod = TimeSpan.FromSeconds(12);
     public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan PushedRequestLifetime = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan FailedAttemptWindow = TimeSpan.FromSeconds(15);
+    public const int SignInsPerUserAndAddress = 3;
+    public const int SignInsPerAddress = 5;
+    public const int ClientAuthenticationsPerClientAndAddress = 3;
 
     protected override void Customize(IDistributedApplicationTestingBuilder appHost)
     {
@@ -22,6 +27,10 @@ public sealed class RotatingKeysFixture : AppHostFixture
             .WithEnvironment("AuthServer__Keys__RetirementPeriod", RetirementPeriod.ToString("c"))
             .WithEnvironment("AuthServer__AccessTokenLifetime", AccessTokenLifetime.ToString("c"))
             .WithEnvironment("AuthServer__PushedRequestLifetime", PushedRequestLifetime.ToString("c"))
+            .WithEnvironment("AuthServer__FailedAttempts__Window", FailedAttemptWindow.ToString("c"))
+            .WithEnvironment("AuthServer__FailedAttempts__SignInsPerUserAndAddress", SignInsPerUserAndAddress.ToString())
+            .WithEnvironment("AuthServer__FailedAttempts__SignInsPerAddress", SignInsPerAddress.ToString())
+            .WithEnvironment("AuthServer__FailedAttempts__ClientAuthenticationsPerClientAndAddress", ClientAuthenticationsPerClientAndAddress.ToString())
             // Nothing may outlive the retirement of the key that signed it.
             .WithEnvironment("AuthServer__Clients__webclient__AccessTokenLifetime", AccessTokenLifetime.ToString("c"))
             .WithEnvironment("AuthServer__Clients__worker__AccessTokenLifetime", AccessTokenLifetime.ToString("c"))

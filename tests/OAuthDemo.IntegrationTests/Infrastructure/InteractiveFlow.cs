@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace OAuthDemo.IntegrationTests.Infrastructure;
 
 /// <summary>Where an interactive request ended: a redirect out of the auth server, or a page.</summary>
-public sealed record FlowOutcome(Uri? RedirectedTo, HttpStatusCode Status, string? Html, IReadOnlyList<string> PagesSeen)
+public sealed record FlowOutcome(Uri? RedirectedTo, HttpStatusCode Status, string? Html, IReadOnlyList<string> PagesSeen, TimeSpan? RetryAfter = null)
 {
     public IDictionary<string, string> Query => RedirectedTo is null
         ? new Dictionary<string, string>()
@@ -71,7 +71,7 @@ public sealed class InteractiveFlow(AuthServerClient client)
         var html = await response.Content.ReadAsStringAsync(ct);
         var document = Parser.ParseDocument(html);
         if (response.StatusCode != HttpStatusCode.OK || document.QuerySelector("form") is not IHtmlFormElement form)
-            return (new FlowOutcome(null, response.StatusCode, html, pages), null, null);
+            return (new FlowOutcome(null, response.StatusCode, html, pages, response.Headers.RetryAfter?.Delta), null, null);
 
         var fields = form.QuerySelectorAll("input[type=hidden]").OfType<IHtmlInputElement>()
             .Select(i => KeyValuePair.Create(i.Name!, i.Value)).ToList();
