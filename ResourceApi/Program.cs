@@ -15,6 +15,9 @@ builder.Services.AddProblemDetails();            // bad input is a 400 problem d
 builder.Services.AddApiDocument();               // OpenAPI, with the bearer scheme
 builder.Services.AddBrowserClientCors(builder.Configuration);   // the /spa page calls from the browser
 builder.Services.AddSingleton(TimeProvider.System);
+// Answers echo what callers stored (a note's text): <, > and & are written as \u003C … so no
+// answer can pass for HTML, whatever reads it.
+builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default);
 
 var app = builder.Build();
 
@@ -24,6 +27,7 @@ await app.MigrateApiDatabaseAsync();
 // Malformed JSON is the caller's fault: 400, not 500.
 app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : 500 });
 app.UseStatusCodePages();
+app.UseFramingDefence();     // nosniff: a JSON answer is never taken for a page; none may be framed
 app.UseCors();
 app.UseAuthentication();
 app.UseAuthorization();

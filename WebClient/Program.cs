@@ -18,11 +18,11 @@ builder.Services.AddRazorPages();
 var app = builder.Build();
 await app.MigrateWebDatabaseAsync();
 
+// An unhandled exception shows /error (an apology and the trace id), in Development too: the
+// people who read these pages are learners, and the stack trace is in the dashboard.
+app.UseExceptionHandler("/error");
 if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/Error");
     app.UseHsts();
-}
 
 app.UseFramingDefence();      // no page may be framed elsewhere; no content sniffing
 app.UseStaticFiles();

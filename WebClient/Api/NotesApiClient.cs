@@ -16,7 +16,7 @@ public sealed record ApiResult<T>(T? Value, string? Error)
 /// Calls the resource API from the server side; <see cref="Authentication.UserAccessTokenHandler"/>
 /// adds the signed-in user's access token.
 /// </summary>
-public sealed class NotesApiClient(HttpClient http)
+public sealed partial class NotesApiClient(HttpClient http, ILogger<NotesApiClient> logger)
 {
     public Task<ApiResult<List<Note>>> ListAsync(CancellationToken ct) =>
         SendAsync<List<Note>>(new HttpRequestMessage(HttpMethod.Get, "api/notes"), ct);
@@ -40,7 +40,9 @@ public sealed class NotesApiClient(HttpClient http)
             }
             catch (HttpRequestException ex)
             {
-                return new(default, $"The API could not be reached: {ex.Message}");
+                // The exception's text names internal addresses: logged, not shown.
+                LogUnreachable(logger, ex);
+                return new(default, "The API could not be reached. Try again in a moment.");
             }
         }
     }
@@ -67,4 +69,7 @@ public sealed class NotesApiClient(HttpClient http)
         }
         return status;
     }
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "The API could not be reached")]
+    private static partial void LogUnreachable(ILogger logger, Exception exception);
 }

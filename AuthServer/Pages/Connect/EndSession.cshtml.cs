@@ -25,7 +25,7 @@ public sealed partial class EndSessionModel(SignInManager<ApplicationUser> signI
         var request = HttpContext.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
 
-        if (request.ClientId is { } clientId && await applications.FindByClientIdAsync(clientId, HttpContext.RequestAborted) is { } application)
+        if (request.ClientId is { Length: > 0 } clientId && await applications.FindByClientIdAsync(clientId, HttpContext.RequestAborted) is { } application)
             ApplicationName = await applications.GetLocalizedDisplayNameAsync(application, HttpContext.RequestAborted);
 
         RequestParameters = Request.Query.SelectMany(p => p.Value.Select(v => KeyValuePair.Create(p.Key, v))).ToList();

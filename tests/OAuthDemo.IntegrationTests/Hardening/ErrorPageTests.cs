@@ -1,0 +1,36 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using OAuthDemo.IntegrationTests.Infrastructure;
+
+namespace OAuthDemo.IntegrationTests.Hardening;
+
+/// <summary>An unhandled failure in the web client shows its error page: an apology and a trace id, no internals.</summary>
+public class ErrorPageTests(AppHostFixture fixture)
+{
+    [Fact]
+    public async Task A_failure_shows_the_error_page_without_internals()
+    {
+        await using var database = await ThrowawayDatabase.CreateAsync(fixture, "weberror");
+        await using var webClient = ServiceProcess.WebClient(new Dictionary<string, string>
+        {
+            ["ConnectionStrings__webdb"] = database.ConnectionString,
+            ["WebClient__ClientSecret"] = "unused",
+            // Nothing answers here, so starting a sign-in cannot read the discovery document.
+            ["Authentication__Authority"] = "http://127.0.0.1:1/",
+        });
+        await webClient.WaitForOutputAsync("Now listening on", TimeSpan.FromSeconds(90), Ct);
+        var address = Regex.Match(webClient.Output, @"Now listening on: (http://\S+)").Groups[1].Value;
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(address) };
+
+        using var response = await http.GetAsync("/account/login", Ct);
+        var html = await response.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Contains("Something went wrong", html);
+        Assert.Matches("data-testid=\"trace-id\">[0-9a-f]{32}<", html);
+        // Not the developer exception page, nor anything it would say.
+        Assert.DoesNotContain("Exception", html);
+        Assert.DoesNotContain("127.0.0.1:1", html);
+        Assert.DoesNotContain(" at ", html);
+    }
+}
