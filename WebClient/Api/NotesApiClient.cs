@@ -70,6 +70,6 @@ public sealed partial class NotesApiClient(HttpClient http, ILogger<NotesApiClie
         return status;
     }
 
-    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "The API could not be reached")]
+    [LoggerMessage(EventId = 5201, Level = LogLevel.Warning, Message = "The API could not be reached")]
     private static partial void LogUnreachable(ILogger logger, Exception exception);
 }

@@ -3,6 +3,8 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace OAuthDemo.WebClient.Authentication;
 
@@ -45,9 +47,10 @@ public sealed partial class RefreshTokenClient(
 
     /// <summary>
     /// Redeems the refresh token once (never retried: a second try could spend it twice). Only the
-    /// auth server's definite "no" (<c>invalid_grant</c>, <c>invalid_client</c>) is a refusal.
+    /// auth server's definite "no" (<c>invalid_grant</c>, <c>invalid_client</c>) is a refusal, and
+    /// an ID token in the answer that is not valid for this session (OpenID Connect Core §12.2).
     /// </summary>
-    public async Task<RefreshOutcome> RedeemAsync(string refreshToken, CancellationToken ct)
+    public async Task<RefreshOutcome> RedeemAsync(string refreshToken, string? sessionIdToken, CancellationToken ct)
     {
         try
         {
@@ -66,6 +69,11 @@ public sealed partial class RefreshTokenClient(
 
             if (response.IsSuccessStatusCode && body?.AccessToken is not null)
             {
+                if (body.IdToken is { } idToken && await IdTokenProblemAsync(idToken, sessionIdToken, options, configuration) is { } problem)
+                {
+                    LogInvalidIdToken(logger, problem);
+                    return new Refused("invalid_id_token");
+                }
                 var expiresIn = body.ExpiresIn ?? 0;
                 LogRefreshed(logger);
                 return new Refreshed(new RefreshedTokens(body.AccessToken, body.RefreshToken, body.IdToken, expiresIn, clock.GetUtcNow().AddSeconds(expiresIn)), RedeemedHere: true);
@@ -84,6 +92,31 @@ public sealed partial class RefreshTokenClient(
             LogUnavailable(logger, e.GetType().Name);
             return new Unavailable(e.GetType().Name);
         }
+    }
+
+    /// <summary>
+    /// OpenID Connect Core §12.2: an ID token from a refresh is validated like the first one
+    /// (signature against the JWKS, RS256, issuer, audience, lifetime) and names the same issuer,
+    /// subject and audience as the session's.
+    /// </summary>
+    private static async Task<string?> IdTokenProblemAsync(string idToken, string? sessionIdToken, OpenIdConnectOptions options, OpenIdConnectConfiguration configuration)
+    {
+        var validation = options.TokenValidationParameters.Clone();
+        validation.ValidIssuer = configuration.Issuer;
+        validation.ValidAudience = options.ClientId;
+        validation.IssuerSigningKeys = configuration.SigningKeys;
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(idToken, validation);
+        if (!result.IsValid)
+            return $"not valid ({result.Exception?.GetType().Name})";
+        if (sessionIdToken is null)
+            return null;
+
+        var renewed = (JsonWebToken)result.SecurityToken;
+        var original = new JsonWebToken(sessionIdToken);
+        return renewed.Subject != original.Subject ? "another subject"
+            : renewed.Issuer != original.Issuer ? "another issuer"
+            : !renewed.Audiences.Order().SequenceEqual(original.Audiences.Order()) ? "another audience"
+            : null;
     }
 
     /// <summary>RFC 7009: tells the auth server the refresh token (and its family) is no longer needed.</summary>
@@ -111,6 +144,9 @@ public sealed partial class RefreshTokenClient(
         [property: JsonPropertyName("expires_in")] int? ExpiresIn,
         [property: JsonPropertyName("error")] string? Error,
         [property: JsonPropertyName("error_description")] string? ErrorDescription);
+
+    [LoggerMessage(EventId = 5008, Level = LogLevel.Warning, Message = "The refresh answered with an ID token that does not belong to this session ({Problem}); signing the user out")]
+    private static partial void LogInvalidIdToken(ILogger logger, string problem);
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Refreshed the session's access token")]
     private static partial void LogRefreshed(ILogger logger);

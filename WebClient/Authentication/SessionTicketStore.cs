@@ -74,7 +74,7 @@ public sealed class SessionTicketStore(IServiceScopeFactory scopes, IDataProtect
     /// deletes the session; an unavailable auth server leaves it as it was.
     /// </summary>
     public async Task<RefreshOutcome> RefreshOnceAsync(
-        string key, DateTimeOffset? heldTokensExpireAt, Func<string, CancellationToken, Task<RefreshOutcome>> redeem, CancellationToken ct)
+        string key, DateTimeOffset? heldTokensExpireAt, Func<string, string?, CancellationToken, Task<RefreshOutcome>> redeem, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<WebDbContext>();
@@ -88,7 +88,7 @@ public sealed class SessionTicketStore(IServiceScopeFactory scopes, IDataProtect
         if (stored.Properties.GetTokenValue("refresh_token") is not { } refreshToken)
             return new Refused("no_refresh_token");
 
-        var outcome = await redeem(refreshToken, ct);
+        var outcome = await redeem(refreshToken, stored.Properties.GetTokenValue("id_token"), ct);
         switch (outcome)
         {
             case Refreshed refreshed:

@@ -14,6 +14,21 @@ public partial class SignInEvents(SessionFixationDefence fixation, ILogger<SignI
 {
     public const string ErrorQuery = "signin_error";
 
+    /// <summary>
+    /// RFC 9207: the authorization response names the server that issued it (iss). One from any
+    /// other server (a mix-up attack), or none from a server that promises it, is refused before
+    /// its code is redeemed. ASP.NET Core's handler does not check it; this does.
+    /// </summary>
+    public override async Task MessageReceived(MessageReceivedContext context)
+    {
+        if (context.ProtocolMessage.Code is null || context.Options.ConfigurationManager is not { } manager)
+            return;
+        var server = await manager.GetConfigurationAsync(context.HttpContext.RequestAborted);
+        var iss = context.ProtocolMessage.Iss;
+        if (iss is null ? server.AuthorizationResponseIssParameterSupported : !string.Equals(iss, server.Issuer, StringComparison.Ordinal))
+            context.Fail($"The authorization response's iss is {(iss is null ? "missing" : "not the expected issuer")} (RFC 9207).");
+    }
+
     /// <summary>The sign-in succeeded; the cookie handler stores the session next, under a new key.</summary>
     public override Task TicketReceived(TicketReceivedContext context) => fixation.EndCurrentSessionAsync(context.HttpContext);
 

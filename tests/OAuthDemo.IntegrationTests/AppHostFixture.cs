@@ -58,6 +58,9 @@ public class AppHostFixture : IAsyncLifetime
     public const string ReplicaUser = "heidi";
     public const string WebReplicaUser = "ivan";
 
+    /// <summary>A user only the RFC 9207 (iss) tests sign in as, to the web client.</summary>
+    public const string MixUpUser = "kim";
+
     /// <summary>The web client renews a minute before expiry, so with 70 s tokens it refreshes after 10 s.</summary>
     public static readonly TimeSpan WebClientTokenLifetime = TimeSpan.FromSeconds(70);
 
@@ -161,6 +164,7 @@ public class AppHostFixture : IAsyncLifetime
             .WithUser(new DemoUser(WrongPasswordUser, testUserPassword))
             .WithUser(new DemoUser(ReplicaUser, testUserPassword))
             .WithUser(new DemoUser(WebReplicaUser, testUserPassword) { DisplayName = "Ivan Example" })
+            .WithUser(new DemoUser(MixUpUser, testUserPassword))
             // Short-lived tokens, so refreshes and renewals happen within a test.
             .WithClient(DemoClients.WebClient(webClient, Parameter(appHost, "webclient-secret")) with { AccessTokenLifetime = WebClientTokenLifetime })
             .WithClient(DemoClients.WebClient(webClient, appHost.AddParameter($"{CodeClientId}-secret", secret: true)) with
