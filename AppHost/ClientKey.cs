@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using Aspire.Hosting.Publishing;
 using Microsoft.IdentityModel.Tokens;
 
 namespace OAuthDemo.AppHost;
@@ -13,9 +12,7 @@ namespace OAuthDemo.AppHost;
 public static class ClientKey
 {
     public static IResourceBuilder<ParameterResource> AddClientKey(this IDistributedApplicationBuilder builder, string name) =>
-        builder.ExecutionContext.IsPublishMode
-            ? builder.AddParameter(name, secret: true) // the platform supplies it (docs/deploy.md)
-            : builder.AddParameter(name, new NewKey(), secret: true, persist: true);
+        builder.AddSecretMadeOnce(name, Create);
 
     /// <summary>A fresh private key, as PEM; the tests use one per run.</summary>
     public static string Create()
@@ -36,12 +33,5 @@ public static class ClientKey
         jwk.Alg = SecurityAlgorithms.EcdsaSha256;
         var set = new { keys = new[] { new { kty = jwk.Kty, crv = jwk.Crv, x = jwk.X, y = jwk.Y, kid = jwk.Kid, use = jwk.Use, alg = jwk.Alg } } };
         return JsonSerializer.Serialize(set);
-    }
-
-    private sealed class NewKey : ParameterDefault
-    {
-        public override string GetDefaultValue() => Create();
-
-        public override void WriteToManifest(ManifestPublishingContext context) { }
     }
 }

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Aspire.Hosting.Publishing;
 
 namespace OAuthDemo.AppHost;
 
@@ -20,47 +19,32 @@ public static class KeyRingCertificate
     public static KeyRingCertificateParameters AddKeyRingCertificate(this IDistributedApplicationBuilder builder, string name)
     {
         var passwordName = $"{name}-password";
-        // Published: the platform supplies both (docs/deploy.md); nothing of this machine goes into the manifest.
-        if (builder.ExecutionContext.IsPublishMode)
-            return new(builder.AddParameter(name, secret: true), builder.AddParameter(passwordName, secret: true));
         // The certificate is encrypted with the password, so both must come from the same run:
         // a persisted password is reused when only the certificate is missing.
         var password = builder.Configuration[$"Parameters:{passwordName}"] ?? NewPassword();
         return new(
-            builder.AddParameter(name, new SelfSignedPfx(name, password), secret: true, persist: true),
-            builder.AddParameter(passwordName, new Fixed(password), secret: true, persist: true));
+            builder.AddSecretMadeOnce(name, () => SelfSignedPfx(name, password)),
+            builder.AddSecretMadeOnce(passwordName, () => password));
     }
 
     /// <summary>A fresh certificate and password, as base64 PFX; the tests use one per run.</summary>
     public static (string Pfx, string Password) Create(string subject)
     {
         var password = NewPassword();
-        return (new SelfSignedPfx(subject, password).GetDefaultValue(), password);
+        return (SelfSignedPfx(subject, password), password);
     }
 
     private static string NewPassword() => RandomNumberGenerator.GetHexString(32, lowercase: true);
 
-    private sealed class SelfSignedPfx(string subject, string password) : ParameterDefault
+    private static string SelfSignedPfx(string subject, string password)
     {
-        public override string GetDefaultValue()
-        {
-            using var key = RSA.Create(3072);
-            var request = new CertificateRequest($"CN=OAuthDemo {subject}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-            request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyEncipherment | X509KeyUsageFlags.DataEncipherment, critical: true));
-            var now = DateTimeOffset.UtcNow;
-            // Data Protection decrypts with it whatever its dates; the dates only say when it was made.
-            using var certificate = request.CreateSelfSigned(now.AddDays(-1), now.AddYears(10));
-            return Convert.ToBase64String(certificate.Export(X509ContentType.Pfx, password));
-        }
-
-        public override void WriteToManifest(ManifestPublishingContext context) { }
-    }
-
-    private sealed class Fixed(string value) : ParameterDefault
-    {
-        public override string GetDefaultValue() => value;
-
-        public override void WriteToManifest(ManifestPublishingContext context) { }
+        using var key = RSA.Create(3072);
+        var request = new CertificateRequest($"CN=OAuthDemo {subject}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyEncipherment | X509KeyUsageFlags.DataEncipherment, critical: true));
+        var now = DateTimeOffset.UtcNow;
+        // Data Protection decrypts with it whatever its dates; the dates only say when it was made.
+        using var certificate = request.CreateSelfSigned(now.AddDays(-1), now.AddYears(10));
+        return Convert.ToBase64String(certificate.Export(X509ContentType.Pfx, password));
     }
 }
 

@@ -1,3 +1,5 @@
+using Aspire.Hosting.Publishing;
+
 namespace OAuthDemo.AppHost;
 
 internal static class ServiceProjectExtensions
@@ -32,6 +34,23 @@ internal static class ServiceProjectExtensions
     /// </summary>
     public static IResourceBuilder<ParameterResource> AddGeneratedSecret(this IDistributedApplicationBuilder builder, string name) =>
         builder.AddParameter(name, new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
+
+    /// <summary>
+    /// A secret this AppHost makes once with <paramref name="make"/> (a key, a certificate) and keeps
+    /// in its user secrets. Published, it is a plain secret parameter the platform supplies
+    /// (docs/deploy.md): nothing made on this machine goes into the manifest.
+    /// </summary>
+    public static IResourceBuilder<ParameterResource> AddSecretMadeOnce(this IDistributedApplicationBuilder builder, string name, Func<string> make) =>
+        builder.ExecutionContext.IsPublishMode
+            ? builder.AddParameter(name, secret: true)
+            : builder.AddParameter(name, new MadeOnce(make), secret: true, persist: true);
+
+    private sealed class MadeOnce(Func<string> make) : ParameterDefault
+    {
+        public override string GetDefaultValue() => make();
+
+        public override void WriteToManifest(ManifestPublishingContext context) { }
+    }
 
     /// <summary>The flow inspector links its steps to traces in the dashboard, when there is one.</summary>
     public static IResourceBuilder<ProjectResource> WithDashboardLinks(this IResourceBuilder<ProjectResource> webClient, IDistributedApplicationBuilder builder) =>
