@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -50,6 +51,13 @@ public sealed class FailedAttemptLimiter(IServiceScopeFactory scopes, IOptions<A
             .Max();
         retryAfter = until - now;
         return until > now;
+    }
+
+    /// <summary>The answer to a source that must wait: 429 Too Many Requests and when to come back (RFC 6585 §4).</summary>
+    public static void AnswerTooManyRequests(HttpResponse response, TimeSpan retryAfter)
+    {
+        response.StatusCode = StatusCodes.Status429TooManyRequests;
+        response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
     }
 
     /// <summary>Counts a failure of each source; a source that reaches its limit is blocked here at once.</summary>
@@ -156,8 +164,7 @@ internal static class FailedAttemptLimits
                 await context.Request.ReadFormAsync(context.RequestAborted);
             if (limiter.MustWait(FailedAttemptLimiter.ClientSources(context.Request), out var retryAfter))
             {
-                context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                context.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                FailedAttemptLimiter.AnswerTooManyRequests(context.Response, retryAfter);
                 await context.Response.WriteAsJsonAsync(new Dictionary<string, string>
                 {
                     // Not invalid_client: a client that gets this must wait, not give up its tokens.

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -46,8 +45,7 @@ public sealed partial class LoginModel(
         {
             LogThrottled(logger, HttpContext.Connection.RemoteIpAddress?.ToString());
             Password = null;
-            Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            FailedAttemptLimiter.AnswerTooManyRequests(Response, retryAfter);
             ErrorMessage = $"Too many failed sign-ins. Try again in {Math.Max(1, (int)Math.Ceiling(retryAfter.TotalMinutes))} minute(s).";
             return Page();
         }
