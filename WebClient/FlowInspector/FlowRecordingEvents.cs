@@ -36,7 +36,7 @@ public sealed class FlowRecordingEvents(
         return Task.CompletedTask;
     }
 
-    public override Task PushAuthorization(PushedAuthorizationContext context)
+    public override async Task PushAuthorization(PushedAuthorizationContext context)
     {
         // What the handler posts to the pushed authorization endpoint; it adds the client secret
         // after this event, and that is never recorded.
@@ -44,8 +44,10 @@ public sealed class FlowRecordingEvents(
             .Where(p => !string.IsNullOrEmpty(p.Value))
             .Select(p => KeyValuePair.Create(p.Key, p.Value))
             .Append(KeyValuePair.Create("client_secret", "(sent; never shown or logged)"));
-        return journal.RecordAsync(context.Properties, FlowSteps.PushedAuthorizationRequest, pushed, context.HttpContext.RequestAborted,
-            url: context.Options.Configuration?.PushedAuthorizationRequestEndpoint);
+        // Options.Configuration is only set for a fixed configuration; discovery's is the manager's (cached).
+        var ct = context.HttpContext.RequestAborted;
+        var server = await context.Options.ConfigurationManager!.GetConfigurationAsync(ct);
+        await journal.RecordAsync(context.Properties, FlowSteps.PushedAuthorizationRequest, pushed, ct, url: server.PushedAuthorizationRequestEndpoint);
     }
 
     public override async Task AuthorizationCodeReceived(AuthorizationCodeReceivedContext context)

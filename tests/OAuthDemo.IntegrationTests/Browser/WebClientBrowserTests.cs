@@ -69,6 +69,7 @@ public class WebClientBrowserTests(AppHostFixture fixture, BrowserFixture browse
         Assert.Equal(Pkce.S256(verifier!), challenge);
         var steps = await page.GetByTestId("flow-step").Locator("h2").AllTextContentsAsync();
         Assert.Equal(["Pushed authorization request (PAR)", "Pushed authorization response", "Authorization request", "Authorization response", "Token request"], steps.Take(5));
+        Assert.Contains(AuthServer + "connect/par", await page.GetByTestId("flow-step").Nth(0).TextContentAsync());
         var answer = await page.GetByTestId("flow-step").Nth(1).TextContentAsync();
         Assert.Contains("urn:ietf:params:oauth:request_uri:", answer);
         Assert.Contains("expires_in", answer);
