@@ -111,8 +111,7 @@ public class ClientAssertionTests(AppHostFixture fixture)
     public async Task The_readme_script_signs_an_assertion_the_server_accepts()
     {
         using var server = fixture.CreateAuthServerClient();
-        var repository = Path.GetDirectoryName(Path.GetDirectoryName(new Projects.Worker().ProjectPath))!;
-        var script = Path.Combine(repository, "tools", "client-assertion.cs");
+        var script = Path.Combine(RepositoryPaths.Root, "tools", "client-assertion.cs");
         var info = new ProcessStartInfo("dotnet", ["run", script, "--", server.Issuer, Client]) { RedirectStandardOutput = true, RedirectStandardError = true };
         info.Environment["WORKER_CLIENT_KEY"] = Key;
 

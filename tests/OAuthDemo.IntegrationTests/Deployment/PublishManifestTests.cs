@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using OAuthDemo.AppHost;
+using OAuthDemo.IntegrationTests.Infrastructure;
 
 namespace OAuthDemo.IntegrationTests.Deployment;
 
@@ -20,12 +21,6 @@ public partial class PublishManifestTests
         "alice-password", "bob-password", "webclient-secret", "resource-api-secret", "key-admin-secret",
         "worker-client-key", "keyring-certificate", "keyring-certificate-password",
     ];
-
-    private static readonly string AppHostFolder = Projects.AppHost.ProjectPath.EndsWith(".csproj", StringComparison.Ordinal)
-        ? Path.GetDirectoryName(Projects.AppHost.ProjectPath)!
-        : Projects.AppHost.ProjectPath;
-
-    private static readonly string Repository = Path.GetDirectoryName(AppHostFolder.TrimEnd(Path.DirectorySeparatorChar))!;
 
     private static readonly HashSet<string> DeployableTypes =
         ["container.v0", "container.v1", "project.v0", "project.v1", "parameter.v0", "value.v0", "annotated.string"];
@@ -99,7 +94,7 @@ public partial class PublishManifestTests
             Assert.False(Path.IsPathRooted(path), path);
             Assert.Matches(@"^(\.\./)+[A-Za-z]+/[A-Za-z]+\.csproj$", path);
         }
-        foreach (var machinePath in new[] { Repository, "/usr/lib/postgresql", "/var/lib/oauthdemo", "setpriv", Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) })
+        foreach (var machinePath in new[] { RepositoryPaths.Root, "/usr/lib/postgresql", "/var/lib/oauthdemo", "setpriv", Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) })
             Assert.DoesNotContain(machinePath, text);
 
         // The auth server gets the worker's public key set, never its private key; the key set is public.
@@ -128,7 +123,7 @@ public partial class PublishManifestTests
     {
         // A temporary folder beside the projects (as a manifest is usually kept with the AppHost), so
         // that the relative project paths say nothing about where the repository lives.
-        var folder = Directory.CreateDirectory(Path.Combine(AppHostFolder, "obj", $"manifest-{Guid.NewGuid():N}"));
+        var folder = Directory.CreateDirectory(Path.Combine(RepositoryPaths.AppHost, "obj", $"manifest-{Guid.NewGuid():N}"));
         try
         {
             var planted = new List<string>();
@@ -144,7 +139,7 @@ public partial class PublishManifestTests
 
             var output = Path.Combine(folder.FullName, "manifest.json");
             var info = new ProcessStartInfo("dotnet",
-                ["run", "--project", Projects.AppHost.ProjectPath, "--no-build", "--no-launch-profile", "--",
+                ["run", "--project", RepositoryPaths.AppHost, "--no-build", "--no-launch-profile", "--",
                  "--publisher", "manifest", "--output-path", output])
             {
                 RedirectStandardOutput = true,
