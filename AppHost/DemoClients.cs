@@ -38,6 +38,9 @@ public sealed record DemoClient(string ClientId)
 
     /// <summary>Overrides the server's access token lifetime for this client.</summary>
     public TimeSpan? AccessTokenLifetime { get; init; }
+
+    /// <summary>Overrides how long after the user's sign-in this client's refresh tokens stop working.</summary>
+    public TimeSpan? RefreshTokenMaxLifetime { get; init; }
 }
 
 /// <summary>The sample's clients: who may ask for what, and where the answers go.</summary>
@@ -129,6 +132,7 @@ public static class DemoClientResourceExtensions
             settings["ConsentType"] = client.ConsentType;
             settings["Introspect"] = client.Introspect ? "true" : null;
             settings["AccessTokenLifetime"] = client.AccessTokenLifetime?.ToString("c");
+            settings["RefreshTokenMaxLifetime"] = client.RefreshTokenMaxLifetime?.ToString("c");
         });
     }
 

@@ -20,7 +20,7 @@ builder.AddServiceDefaults();
 var settings = builder.AddAuthServerSettings();
 
 builder.AddAuthDatabase();                        // authdb: EF Core, and the Data Protection key ring
-builder.AddIdentityAccounts();                    // users, password hashing, lockout, the login cookie
+builder.AddIdentityAccounts(settings);            // users, password hashing, lockout, the login cookie
 builder.Services.AddPublicClientCors(settings);   // fetch from the /spa origin, and no other
 builder.Services.AddTokenKeys();                  // signing and encryption keys in authdb, rotating (AuthServer:Keys)
 builder.Services.AddConfigurationSeeding();       // clients, scopes and users from AuthServer:*

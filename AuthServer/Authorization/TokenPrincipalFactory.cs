@@ -39,6 +39,30 @@ internal sealed class TokenPrincipalFactory(IOptions<AuthServerSettings> setting
         return principal;
     }
 
+    /// <summary>
+    /// Caps the next refresh token's life so that none outlives the password sign-in that started
+    /// its family by more than RefreshTokenMaxLifetime (RFC 9700 §4.14.2), however often it rotates.
+    /// False when that moment has passed: the user must sign in again.
+    /// </summary>
+    public bool LimitRefreshTokenLifetime(ClaimsPrincipal principal, string clientId, DateTimeOffset now)
+    {
+        var configured = settings.Value;
+        var maxLifetime = configured.Clients.TryGetValue(clientId, out var client) && client.RefreshTokenMaxLifetime is { } own
+            ? own : configured.RefreshTokenMaxLifetime;
+        // auth_time is the password sign-in (set at login); a grant without it counts from its own creation.
+        var signedInAt = AuthenticatedAt(principal) ?? principal.GetCreationDate() ?? now;
+        var remaining = signedInAt + maxLifetime - now;
+        if (remaining <= TimeSpan.Zero)
+            return false;
+        // Null: the sliding AuthServer:RefreshTokenLifetime, unless the absolute limit comes first.
+        principal.SetRefreshTokenLifetime(remaining < configured.RefreshTokenLifetime ? remaining : null);
+        return true;
+    }
+
+    /// <summary>When the user entered their password (the auth_time claim, OIDC Core §2).</summary>
+    public static DateTimeOffset? AuthenticatedAt(ClaimsPrincipal principal) =>
+        long.TryParse(principal.GetClaim(Claims.AuthenticationTime), out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
+
     /// <summary>A principal for a machine client (client credentials): the client is its own subject.</summary>
     public ClaimsPrincipal CreateForClient(string clientId, IEnumerable<string> grantedScopes)
     {

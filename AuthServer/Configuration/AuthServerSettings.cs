@@ -13,7 +13,17 @@ public sealed class AuthServerSettings
 
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>Sliding: each refresh token lives this long after it was issued (and rotated).</summary>
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>
+    /// Absolute: no refresh token outlives the password sign-in that started its family by more
+    /// than this, however often it is used (RFC 9700 §4.14.2); then the user signs in again.
+    /// </summary>
+    public TimeSpan RefreshTokenMaxLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How long the auth server's own sign-in cookie lasts (sliding) before the password is asked again.</summary>
+    public TimeSpan SignInLifetime { get; set; } = TimeSpan.FromHours(8);
 
     /// <summary>Zero: a used refresh token is dead at once (RFC 9700 §4.14.2).</summary>
     public TimeSpan RefreshTokenReuseLeeway { get; set; } = TimeSpan.Zero;
@@ -121,6 +131,9 @@ public sealed class ClientSettings
 
     /// <summary>Overrides AuthServer:AccessTokenLifetime for this client's access tokens.</summary>
     public TimeSpan? AccessTokenLifetime { get; set; }
+
+    /// <summary>Overrides AuthServer:RefreshTokenMaxLifetime for this client's refresh tokens.</summary>
+    public TimeSpan? RefreshTokenMaxLifetime { get; set; }
 
     public bool IsPublic => ClientSecret is null && JsonWebKeySet is null;
 }

@@ -30,6 +30,10 @@ public sealed class AuthServerSettingsValidator : IValidateOptions<AuthServerSet
             errors.Add($"{root}:AccessTokenLifetime must be positive (it is {settings.AccessTokenLifetime}).");
         if (settings.RefreshTokenLifetime <= TimeSpan.Zero)
             errors.Add($"{root}:RefreshTokenLifetime must be positive (it is {settings.RefreshTokenLifetime}).");
+        if (settings.RefreshTokenMaxLifetime <= TimeSpan.Zero)
+            errors.Add($"{root}:RefreshTokenMaxLifetime must be positive (it is {settings.RefreshTokenMaxLifetime}).");
+        if (settings.SignInLifetime < TimeSpan.FromSeconds(1))
+            errors.Add($"{root}:SignInLifetime must be at least a second (it is {settings.SignInLifetime}).");
         if (settings.PushedRequestLifetime < TimeSpan.FromSeconds(5) || settings.PushedRequestLifetime > TimeSpan.FromMinutes(10))
             errors.Add($"{root}:PushedRequestLifetime must be between 5 seconds and 10 minutes (it is {settings.PushedRequestLifetime}; RFC 9126 §2.2).");
         if (settings.RefreshTokenReuseLeeway < TimeSpan.Zero)
@@ -132,6 +136,8 @@ public sealed class AuthServerSettingsValidator : IValidateOptions<AuthServerSet
 
         if (client.AccessTokenLifetime is { } lifetime && lifetime <= TimeSpan.Zero)
             errors.Add($"{key}:AccessTokenLifetime must be positive (it is {lifetime}).");
+        if (client.RefreshTokenMaxLifetime is { } maxLifetime && maxLifetime <= TimeSpan.Zero)
+            errors.Add($"{key}:RefreshTokenMaxLifetime must be positive (it is {maxLifetime}).");
 
         if (client.ConsentType is { } consent && consent is not (ConsentTypes.Explicit or ConsentTypes.Implicit))
             errors.Add($"{key}:ConsentType '{consent}' must be 'explicit' or 'implicit'.");

@@ -47,6 +47,8 @@ internal static class TokenEndpoint
                 return OpenIddictErrors.Forbid(Errors.InvalidGrant, "The user is no longer allowed to sign in.");
 
             var principal = TokenPrincipalFactory.RefreshUserClaims(stored, user);
+            if (!principals.LimitRefreshTokenLifetime(principal, request.ClientId!, DateTimeOffset.UtcNow))
+                return OpenIddictErrors.Forbid(Errors.InvalidGrant, "The sign-in this grant belongs to has reached its maximum lifetime; sign in again.");
             return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }
 

@@ -1,5 +1,7 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.ApplicationModels;
+using OAuthDemo.AuthServer.Configuration;
 using OAuthDemo.AuthServer.Data;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -8,7 +10,7 @@ namespace OAuthDemo.AuthServer.Hosting;
 internal static class IdentityAccountsExtensions
 {
     /// <summary>ASP.NET Core Identity (users, password checks, lockout, the login cookie) and the pages.</summary>
-    public static void AddIdentityAccounts(this WebApplicationBuilder builder)
+    public static void AddIdentityAccounts(this WebApplicationBuilder builder, AuthServerSettings settings)
     {
         builder.Services.AddIdentity<ApplicationUser, IdentityRole>(options =>
             {
@@ -43,8 +45,17 @@ internal static class IdentityAccountsExtensions
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Lax; // sent on the top-level redirect back from a client
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            options.ExpireTimeSpan = TimeSpan.FromHours(8);
+            options.ExpireTimeSpan = settings.SignInLifetime; // AuthServer:SignInLifetime, 8 hours
             options.SlidingExpiration = true;
+        });
+
+        // Identity re-creates the cookie's principal every 30 minutes (security stamp check); the
+        // password sign-in time must survive that, or max_age and auth_time would move with it.
+        builder.Services.Configure<SecurityStampValidatorOptions>(options => options.OnRefreshingPrincipal = context =>
+        {
+            if (context.CurrentPrincipal?.FindFirst(Claims.AuthenticationTime) is { } authTime && context.NewPrincipal?.Identity is ClaimsIdentity identity)
+                identity.AddClaim(new Claim(Claims.AuthenticationTime, authTime.Value));
+            return Task.CompletedTask;
         });
 
         // Login, consent, sign-out and error pages. The authorization and end-session pages answer

@@ -36,6 +36,10 @@ public class AppHostFixture : IAsyncLifetime
     public const string AssertionClientId = "harness-jwt";
     public const string ImplicitClientRedirectUri = "http://127.0.0.1:9/callback";
 
+    /// <summary>The implicit-consent client again (same secret), with refresh tokens that stop <see cref="CappedRefreshMaxLifetime"/> after sign-in.</summary>
+    public const string CappedRefreshClientId = "harness-capped";
+    public static readonly TimeSpan CappedRefreshMaxLifetime = TimeSpan.FromSeconds(10);
+
     /// <summary>A user only the lockout test signs in as, so locking it disturbs no other test.</summary>
     public const string LockoutUser = "carol";
 
@@ -155,6 +159,14 @@ public class AppHostFixture : IAsyncLifetime
         var authServer = appHost.CreateResourceBuilder<ProjectResource>("authserver");
         var webClient = appHost.CreateResourceBuilder<ProjectResource>("webclient");
         var testUserPassword = appHost.AddParameter(TestSecrets.TestUserPasswordName, secret: true);
+        var implicitConsentClient = new DemoClient(ImplicitClientId)
+        {
+            Secret = appHost.AddParameter($"{ImplicitClientId}-secret", secret: true),
+            RedirectUris = [ReferenceExpression.Create($"{ImplicitClientRedirectUri}")],
+            GrantTypes = ["authorization_code", "refresh_token"],
+            Scopes = ["openid", "offline_access", "notes.read", "notes.write", "profile"],
+            ConsentType = "implicit",
+        };
 
         authServer
             .WithUser(new DemoUser(LockoutUser, testUserPassword))
@@ -184,14 +196,8 @@ public class AppHostFixture : IAsyncLifetime
                 Scopes = ["openid"],
                 ConsentType = "implicit",
             })
-            .WithClient(new DemoClient(ImplicitClientId)
-            {
-                Secret = appHost.AddParameter($"{ImplicitClientId}-secret", secret: true),
-                RedirectUris = [ReferenceExpression.Create($"{ImplicitClientRedirectUri}")],
-                GrantTypes = ["authorization_code", "refresh_token"],
-                Scopes = ["openid", "offline_access", "notes.read", "notes.write", "profile"],
-                ConsentType = "implicit",
-            })
+            .WithClient(implicitConsentClient)
+            .WithClient(implicitConsentClient with { ClientId = CappedRefreshClientId, RefreshTokenMaxLifetime = CappedRefreshMaxLifetime })
             .WithClient(new DemoClient(MachineClientId)
             {
                 Secret = appHost.AddParameter($"{MachineClientId}-secret", secret: true),

@@ -1,8 +1,11 @@
+using System.Globalization;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using OAuthDemo.AuthServer.Authorization;
 using OAuthDemo.AuthServer.Data;
+using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace OAuthDemo.AuthServer.Pages.Account;
 
@@ -53,11 +56,15 @@ public sealed partial class LoginModel(
         var user = await signInManager.UserManager.FindByNameAsync(Username);
         var result = user is null
             ? unknownUser.Check(Password) // as slow as a real check: the time tells nothing either
-            : await signInManager.PasswordSignInAsync(user, Password, isPersistent: false, lockoutOnFailure: true);
+            : await signInManager.CheckPasswordSignInAsync(user, Password, lockoutOnFailure: true);
         Password = null;
 
         if (result.Succeeded)
         {
+            // auth_time is when the password was entered, kept in the cookie as a claim: the
+            // cookie's own issue time moves with every sliding renewal (OIDC Core §2, max_age).
+            await signInManager.SignInWithClaimsAsync(user!, isPersistent: false,
+                [new Claim("amr", "pwd"), new Claim(Claims.AuthenticationTime, DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture))]);
             LogSignedIn(logger, user!.Id);
             // Only local return URLs: the login page must not become an open redirector.
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");

@@ -48,8 +48,10 @@ internal sealed class AuthorizeModel(
             ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
 
         var login = await HttpContext.AuthenticateAsync(IdentityConstants.ApplicationScheme);
-        var tooOld = request.MaxAge is { } maxAge && login.Properties?.IssuedUtc is { } issued
-                     && DateTimeOffset.UtcNow - issued > TimeSpan.FromSeconds(maxAge);
+        // max_age counts from the password sign-in (auth_time), not from the cookie's issue time,
+        // which sliding renewal moves; a session without auth_time is too old for any max_age.
+        var tooOld = request.MaxAge is { } maxAge
+                     && (AuthenticatedAt(login) is not { } signedInAt || DateTimeOffset.UtcNow - signedInAt > TimeSpan.FromSeconds(maxAge));
         if (!login.Succeeded || request.HasPromptValue(PromptValues.Login) || tooOld)
         {
             if (request.HasPromptValue(PromptValues.None))
@@ -71,7 +73,7 @@ internal sealed class AuthorizeModel(
 
         // Implicit consent (first-party clients), or consent already given: issue the code.
         if (consentType == ConsentTypes.Implicit || (consented && !request.HasPromptValue(PromptValues.Consent)))
-            return Issue(user, request, login.Properties?.IssuedUtc);
+            return Issue(user, request, AuthenticatedAt(login));
 
         if (request.HasPromptValue(PromptValues.None))
             return Forbid(Errors.ConsentRequired, "The user has not allowed this client yet.");
@@ -105,7 +107,7 @@ internal sealed class AuthorizeModel(
                 AuthorizationTypes.Permanent, principal.GetScopes(), HttpContext.RequestAborted);
         }
 
-        return Issue(user, request, login.Properties?.IssuedUtc);
+        return Issue(user, request, AuthenticatedAt(login));
     }
 
     /// <summary>
@@ -122,6 +124,9 @@ internal sealed class AuthorizeModel(
         }
         return user;
     }
+
+    private static DateTimeOffset? AuthenticatedAt(AuthenticateResult login) =>
+        login.Principal is { } principal ? TokenPrincipalFactory.AuthenticatedAt(principal) : null;
 
     private async Task<bool> HasConsentedAsync(ApplicationUser user, object application, OpenIddictRequest request)
     {

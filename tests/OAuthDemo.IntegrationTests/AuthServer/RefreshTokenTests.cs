@@ -1,3 +1,4 @@
+using Microsoft.IdentityModel.JsonWebTokens;
 using OAuthDemo.IntegrationTests.Infrastructure;
 
 namespace OAuthDemo.IntegrationTests.AuthServer;
@@ -30,6 +31,36 @@ public class RefreshTokenTests(AppHostFixture fixture)
     }
 
     [Fact]
+    public async Task Refresh_tokens_stop_at_the_absolute_limit_however_often_they_rotate()
+    {
+        using var server = fixture.CreateAuthServerClient();
+        var client = new CodeFlowClient(server, AppHostFixture.CappedRefreshClientId, AppHostFixture.ImplicitClientRedirectUri, fixture.Secrets.ImplicitClientSecret);
+        var (tokens, _) = await Flows.SignInAsync(fixture, server, client, "openid offline_access", Ct);
+        // The limit counts from the password sign-in, which the ID token states.
+        var signedIn = DateTimeOffset.FromUnixTimeSeconds(new JsonWebToken(tokens.IdToken).GetPayloadValue<long>("auth_time"));
+        var limit = signedIn + AppHostFixture.CappedRefreshMaxLifetime;
+
+        // Each rotation is far inside the sliding lifetime (14 days), and works until the limit...
+        var refreshToken = tokens.RefreshToken!;
+        var rotations = 0;
+        while (DateTimeOffset.UtcNow < limit - TimeSpan.FromSeconds(5))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2), Ct);
+            var rotated = await client.RefreshAsync(refreshToken, Ct);
+            Assert.True(rotated.RefreshToken is not null, $"Rotation {rotations + 1} was refused: {rotated}");
+            refreshToken = rotated.RefreshToken!;
+            rotations++;
+        }
+        // ...and the newest one, two seconds old, is refused once the sign-in is older than the limit.
+        await Task.Delay(limit - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1), Ct);
+        var late = await client.RefreshAsync(refreshToken, Ct);
+
+        Assert.True(rotations >= 2, $"Only {rotations} rotations before the limit: the machine was too slow for this test.");
+        Assert.Equal("invalid_grant", late.Error);
+        Assert.Null(late.AccessToken);
+    }
+
+    [Fact]
     public async Task Replaying_a_used_refresh_token_fails_and_revokes_the_whole_family()
     {
         using var server = fixture.CreateAuthServerClient();
@@ -53,7 +84,7 @@ public class RefreshTokenTests(AppHostFixture fixture)
     {
         using var server = fixture.CreateAuthServerClient();
         var (client, tokens) = await SignInAsync(server);
-        var signIn = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(tokens.AccessToken).GetClaim("oi_au_id").Value;
+        var signIn = new JsonWebToken(tokens.AccessToken).GetClaim("oi_au_id").Value;
         await client.RefreshAsync(tokens.RefreshToken!, Ct);
 
         await client.RefreshAsync(tokens.RefreshToken!, Ct); // replay

@@ -4,7 +4,8 @@ namespace OAuthDemo.IntegrationTests.AuthServer;
 /// A second system whose keys rotate in seconds: a new signing and encryption key every
 /// <see cref="RotationInterval"/>, published <see cref="PrepublishPeriod"/> before it signs, the old
 /// one kept <see cref="RetirementPeriod"/> after; access tokens live <see cref="AccessTokenLifetime"/>,
-/// pushed authorization requests <see cref="PushedRequestLifetime"/>. Failed-attempt limits are low
+/// pushed authorization requests <see cref="PushedRequestLifetime"/>, the sign-in cookie
+/// <see cref="SignInLifetime"/> (sliding). Failed-attempt limits are low
 /// and short (<see cref="FailedAttemptWindow"/>), so that tests can reach them and see them pass.
 /// </summary>
 public sealed class RotatingKeysFixture : AppHostFixture
@@ -14,6 +15,7 @@ public sealed class RotatingKeysFixture : AppHostFixture
     public static readonly TimeSpan RetirementPeriod = TimeSpan.FromSeconds(12);
     public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan PushedRequestLifetime = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan SignInLifetime = TimeSpan.FromSeconds(6);
     public static readonly TimeSpan FailedAttemptWindow = TimeSpan.FromSeconds(15);
     public const int SignInsPerUserAndAddress = 3;
     public const int SignInsPerAddress = 5;
@@ -27,6 +29,7 @@ public sealed class RotatingKeysFixture : AppHostFixture
             .WithEnvironment("AuthServer__Keys__RetirementPeriod", RetirementPeriod.ToString("c"))
             .WithEnvironment("AuthServer__AccessTokenLifetime", AccessTokenLifetime.ToString("c"))
             .WithEnvironment("AuthServer__PushedRequestLifetime", PushedRequestLifetime.ToString("c"))
+            .WithEnvironment("AuthServer__SignInLifetime", SignInLifetime.ToString("c"))
             .WithEnvironment("AuthServer__FailedAttempts__Window", FailedAttemptWindow.ToString("c"))
             .WithEnvironment("AuthServer__FailedAttempts__SignInsPerUserAndAddress", SignInsPerUserAndAddress.ToString())
             .WithEnvironment("AuthServer__FailedAttempts__SignInsPerAddress", SignInsPerAddress.ToString())
