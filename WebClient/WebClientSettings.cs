@@ -17,6 +17,12 @@ public sealed class WebClientSettings
     /// <summary>Renew the access token when it has less than this left.</summary>
     public TimeSpan RefreshBeforeExpiry { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long the flow inspector keeps a sign-in that never completed: starting one takes no
+    /// account, so these records must not pile up (completed ones are kept for a working day).
+    /// </summary>
+    public TimeSpan PendingFlowLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>The Aspire dashboard, for links from the flow inspector to traces (optional).</summary>
     public string? DashboardUrl { get; set; }
 }

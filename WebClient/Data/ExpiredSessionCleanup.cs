@@ -1,21 +1,25 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using OAuthDemo.WebClient.FlowInspector;
 
 namespace OAuthDemo.WebClient.Data;
 
 /// <summary>
-/// Deletes sessions past their expiry and flow records older than a working day. Any replica may
-/// run it; the deletes are idempotent.
+/// Deletes sessions past their expiry, flow records older than a working day, and sign-ins that
+/// never completed after WebClient:PendingFlowLifetime. Any replica may run it; the deletes are
+/// idempotent.
 /// </summary>
-public sealed partial class ExpiredSessionCleanup(IServiceScopeFactory scopes, TimeProvider clock, ILogger<ExpiredSessionCleanup> logger)
-    : BackgroundService
+public sealed partial class ExpiredSessionCleanup(
+    IServiceScopeFactory scopes, IOptions<WebClientSettings> settings, TimeProvider clock, ILogger<ExpiredSessionCleanup> logger) : BackgroundService
 {
     public static readonly TimeSpan FlowRetention = TimeSpan.FromHours(8);
 
-    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(10);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval, clock);
+        var pendingLifetime = settings.Value.PendingFlowLifetime;
+        // A tenth of the pending lifetime, at most a minute: abandoned sign-ins live no more than ~1.1× it.
+        var interval = TimeSpan.FromTicks(Math.Clamp(pendingLifetime.Ticks / 10, TimeSpan.FromSeconds(1).Ticks, TimeSpan.FromMinutes(1).Ticks));
+        using var timer = new PeriodicTimer(interval, clock);
         do
         {
             try
@@ -25,6 +29,9 @@ public sealed partial class ExpiredSessionCleanup(IServiceScopeFactory scopes, T
                 var now = clock.GetUtcNow();
                 var sessions = await db.Sessions.Where(s => s.ExpiresAt < now).ExecuteDeleteAsync(stoppingToken);
                 var steps = await db.FlowSteps.Where(s => s.At < now - FlowRetention).ExecuteDeleteAsync(stoppingToken);
+                steps += await db.FlowSteps
+                    .Where(s => s.At < now - pendingLifetime && !db.FlowSteps.Any(c => c.FlowId == s.FlowId && c.Key == FlowSteps.TokenResponse))
+                    .ExecuteDeleteAsync(stoppingToken);
                 if (sessions + steps > 0)
                     LogDeleted(logger, sessions, steps);
             }

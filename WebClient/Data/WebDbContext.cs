@@ -28,6 +28,7 @@ public sealed class WebDbContext(DbContextOptions<WebDbContext> options) : DbCon
         builder.Entity<FlowStepEntry>(step =>
         {
             step.Property(s => s.FlowId).HasMaxLength(32);
+            step.Property(s => s.Key).HasMaxLength(64);
             step.HasIndex(s => new { s.FlowId, s.Id });
             step.HasIndex(s => s.At);
         });
@@ -58,6 +59,12 @@ public sealed class FlowStepEntry
     public required string FlowId { get; init; }
 
     public DateTimeOffset At { get; init; }
+
+    /// <summary>
+    /// Which step this is (FlowSteps), in the clear so that flows never completed can be found and
+    /// expired (<see cref="ExpiredSessionCleanup"/>) without opening every record.
+    /// </summary>
+    public required string Key { get; init; }
 
     /// <summary>The step as JSON, protected with Data Protection (it holds spent codes and the user's claims).</summary>
     public required byte[] Step { get; init; }

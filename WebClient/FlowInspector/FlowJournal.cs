@@ -10,7 +10,9 @@ namespace OAuthDemo.WebClient.FlowInspector;
 /// <summary>
 /// The sign-in flows, keyed by an id carried in the authentication properties (the OIDC state,
 /// then the session ticket). Stored in <c>webdb</c>, encrypted, so a flow started on one replica
-/// shows on another; kept for a working day (<see cref="ExpiredSessionCleanup"/>).
+/// shows on another. A completed sign-in is kept for a working day; one that never reached its
+/// token response (anyone can start a sign-in without an account) only
+/// <c>WebClient:PendingFlowLifetime</c> (<see cref="ExpiredSessionCleanup"/>).
 /// </summary>
 public sealed class FlowJournal(IServiceScopeFactory scopes, IDataProtectionProvider dataProtection, TimeProvider clock)
 {
@@ -40,7 +42,7 @@ public sealed class FlowJournal(IServiceScopeFactory scopes, IDataProtectionProv
         var step = new FlowStep(stepKey, clock.GetUtcNow(), Activity.Current?.TraceId.ToString(), parameters.ToList(), url, tokens);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<WebDbContext>();
-        db.FlowSteps.Add(new FlowStepEntry { FlowId = id, At = step.At, Step = _protector.Protect(JsonSerializer.SerializeToUtf8Bytes(step)) });
+        db.FlowSteps.Add(new FlowStepEntry { FlowId = id, Key = stepKey, At = step.At, Step = _protector.Protect(JsonSerializer.SerializeToUtf8Bytes(step)) });
         await db.SaveChangesAsync(ct);
     }
 

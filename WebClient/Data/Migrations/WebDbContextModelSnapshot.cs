@@ -57,6 +57,11 @@ namespace WebClient.Data.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<byte[]>("Step")
                         .IsRequired()
                         .HasColumnType("bytea");

@@ -5,7 +5,8 @@ namespace OAuthDemo.IntegrationTests.AuthServer;
 /// <see cref="RotationInterval"/>, published <see cref="PrepublishPeriod"/> before it signs, the old
 /// one kept <see cref="RetirementPeriod"/> after; access tokens live <see cref="AccessTokenLifetime"/>,
 /// pushed authorization requests <see cref="PushedRequestLifetime"/>, the sign-in cookie
-/// <see cref="SignInLifetime"/> (sliding). Failed-attempt limits are low
+/// <see cref="SignInLifetime"/> (sliding); the web client keeps sign-ins that never completed
+/// <see cref="PendingFlowLifetime"/>. Failed-attempt limits are low
 /// and short (<see cref="FailedAttemptWindow"/>), so that tests can reach them and see them pass.
 /// </summary>
 public sealed class RotatingKeysFixture : AppHostFixture
@@ -16,6 +17,7 @@ public sealed class RotatingKeysFixture : AppHostFixture
     public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan PushedRequestLifetime = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan SignInLifetime = TimeSpan.FromSeconds(6);
+    public static readonly TimeSpan PendingFlowLifetime = TimeSpan.FromSeconds(4);
     public static readonly TimeSpan FailedAttemptWindow = TimeSpan.FromSeconds(15);
     public const int SignInsPerUserAndAddress = 3;
     public const int SignInsPerAddress = 5;
@@ -38,6 +40,8 @@ public sealed class RotatingKeysFixture : AppHostFixture
             .WithEnvironment("AuthServer__Clients__webclient__AccessTokenLifetime", AccessTokenLifetime.ToString("c"))
             .WithEnvironment("AuthServer__Clients__worker__AccessTokenLifetime", AccessTokenLifetime.ToString("c"))
             .WithEnvironment($"AuthServer__Clients__{CodeClientId}__AccessTokenLifetime", AccessTokenLifetime.ToString("c"));
+        appHost.CreateResourceBuilder<ProjectResource>("webclient")
+            .WithEnvironment("WebClient__PendingFlowLifetime", PendingFlowLifetime.ToString("c"));
         // The API may look up a new kid every second (a minute by default).
         appHost.CreateResourceBuilder<ProjectResource>("resourceapi")
             .WithEnvironment("Authentication__KeyRefreshInterval", "00:00:01");

@@ -1,0 +1,51 @@
+using System.Net;
+using OAuthDemo.IntegrationTests.AuthServer;
+using OAuthDemo.IntegrationTests.Infrastructure;
+
+namespace OAuthDemo.IntegrationTests.WebClient;
+
+/// <summary>
+/// Anyone can start a sign-in without an account; the flow inspector's records of sign-ins that
+/// never complete expire (WebClient:PendingFlowLifetime, seconds on this system) instead of piling up.
+/// </summary>
+[Collection(nameof(DisruptiveTests))]
+public class PendingFlowExpiryTests(RotatingKeysFixture fixture) : IClassFixture<RotatingKeysFixture>
+{
+    [Fact]
+    public async Task An_abandoned_sign_in_is_forgotten_and_a_completed_one_kept()
+    {
+        var webdb = await fixture.ConnectionStringOfAsync("webdb");
+        var before = Convert.ToInt64(await Sql.ScalarAsync(webdb, """SELECT coalesce(max("Id"), 0) FROM "FlowSteps" """));
+
+        // An anonymous visitor starts a sign-in and goes away...
+        using (var visitor = WebBrowser())
+        using (var abandoned = await visitor.GetAsync("/account/login", Ct))
+            Assert.Equal(HttpStatusCode.Redirect, abandoned.StatusCode);
+        // ...and alice signs in all the way.
+        using (var alice = WebBrowser())
+        {
+            using var login = await alice.GetAsync("/account/login", Ct);
+            using var server = fixture.CreateAuthServerClient();
+            var outcome = await server.As("alice", fixture.Secrets.AlicePassword).RunAsync(login.Headers.Location!.PathAndQuery, Ct);
+            Assert.True(outcome.RedirectedTo is not null, $"No redirect back: {outcome.Status}");
+            using var callback = await alice.GetAsync(outcome.RedirectedTo!.PathAndQuery, Ct);
+            Assert.Equal(HttpStatusCode.Redirect, callback.StatusCode);
+        }
+        var recorded = await StepsPerFlowAsync(webdb, before);
+
+        await Task.Delay(RotatingKeysFixture.PendingFlowLifetime * 1.5 + TimeSpan.FromSeconds(3), Ct);
+        var kept = await StepsPerFlowAsync(webdb, before);
+
+        Assert.Equal(2, recorded.Count);
+        var (abandonedFlow, completedFlow) = (recorded[0], recorded[1]);
+        Assert.True(abandonedFlow.Steps > 0);
+        Assert.Equal([completedFlow], kept);
+    }
+
+    private HttpClient WebBrowser() =>
+        new(new BrowserCookies(new CookieContainer())) { BaseAddress = fixture.EndpointOf("webclient"), Timeout = TimeSpan.FromSeconds(60) };
+
+    private static Task<List<(string FlowId, long Steps)>> StepsPerFlowAsync(string webdb, long after) =>
+        Sql.QueryAsync(webdb, """SELECT "FlowId", count(*) FROM "FlowSteps" WHERE "Id" > @after GROUP BY "FlowId" ORDER BY min("Id")""",
+            r => (r.GetString(0), r.GetInt64(1)), ("after", after));
+}
