@@ -129,7 +129,9 @@ var app = builder.Build();
 await app.InitializeAuthServerAsync();
 
 app.UseErrorPages();          // /error for browsers; protocol JSON endpoints keep their bare answers
-app.UseFramingDefence();      // no page may be framed elsewhere; no content sniffing
+// Own scripts and styles only, never framed. No form-action: the consent form's answer redirects
+// to each client's redirect URI, and browsers apply form-action to those redirects too.
+app.UseBrowserDefences(ContentSecurityPolicy.ForPages());
 app.UseStaticFiles();
 app.UsePublicClientCors();
 app.UseMalformedRequestRejection(); // a NUL or an unreadable form: 400 invalid_request, not a 500

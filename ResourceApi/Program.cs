@@ -27,7 +27,7 @@ await app.MigrateApiDatabaseAsync();
 // Malformed JSON is the caller's fault: 400, not 500.
 app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : 500 });
 app.UseStatusCodePages();
-app.UseFramingDefence();     // nosniff: a JSON answer is never taken for a page; none may be framed
+app.UseBrowserDefences(ContentSecurityPolicy.ForApi); // a JSON answer is never run, sniffed or framed
 app.UseCors();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -1,3 +1,4 @@
+using OAuthDemo.WebClient;
 using OAuthDemo.WebClient.Api;
 using OAuthDemo.WebClient.Authentication;
 using OAuthDemo.WebClient.Data;
@@ -24,7 +25,11 @@ app.UseExceptionHandler("/error");
 if (!app.Environment.IsDevelopment())
     app.UseHsts();
 
-app.UseFramingDefence();      // no page may be framed elsewhere; no content sniffing
+// Own scripts and styles only, never framed; /spa may fetch from the auth server and the API, and
+// the sign-out form goes on to the auth server.
+app.UseBrowserDefences(ContentSecurityPolicy.ForPages(
+    connectTo: [ServiceUrls.AuthServer(app.Configuration), ServiceUrls.ResourceApi(app.Configuration)],
+    formTargets: [ServiceUrls.AuthServer(app.Configuration)]));
 app.UseStaticFiles();
 app.UseRouting();
 app.UseAuthentication();

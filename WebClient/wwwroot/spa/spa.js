@@ -47,7 +47,8 @@
         const discovery = await discover(config);
         const verifier = randomString(32);
         const state = randomString(16);
-        sessionStorage.setItem(pending, JSON.stringify({ verifier, state }));
+        const nonce = randomString(16); // binds the ID token to this request (OIDC Core §3.1.2.1)
+        sessionStorage.setItem(pending, JSON.stringify({ verifier, state, nonce }));
 
         const url = new URL(discovery.authorization_endpoint);
         url.search = new URLSearchParams({
@@ -56,6 +57,7 @@
             redirect_uri: config.redirectUri,
             scope: config.scope,
             state,
+            nonce,
             code_challenge: await s256(verifier),
             code_challenge_method: "S256",
         }).toString();
@@ -67,11 +69,15 @@
         sessionStorage.removeItem(pending);
         history.replaceState(null, "", location.pathname); // the code must not stay in the address bar
 
-        if (params.get("error")) throw new Error(`The auth server said ${params.get("error")}: ${params.get("error_description") || ""}`);
+        // state first: until it matches, nothing in this response (not even an error) came from
+        // our request, and showing it would let anyone put text on this page (CSRF).
         if (!saved || params.get("state") !== saved.state) throw new Error("The state does not match: this response was not for this page.");
-        if (params.get("iss") && params.get("iss") !== (await discover(config)).issuer) throw new Error("The response came from an unexpected issuer.");
-
         const discovery = await discover(config);
+        // RFC 9207: a server that says it sends iss must send its own, or the response is a mix-up.
+        if (discovery.authorization_response_iss_parameter_supported ? params.get("iss") !== discovery.issuer
+            : params.has("iss") && params.get("iss") !== discovery.issuer) throw new Error("The response came from an unexpected issuer.");
+        if (params.get("error")) throw new Error(`The auth server said ${params.get("error")}: ${params.get("error_description") || ""}`);
+
         const response = await fetch(discovery.token_endpoint, {
             method: "POST",
             headers: { "Content-Type": "application/x-www-form-urlencoded" },
@@ -83,7 +89,19 @@
                 code_verifier: saved.verifier,
             }),
         });
-        keep(await readTokens(response));
+        const tokens = await readTokens(response);
+        // The ID token came straight from the token endpoint over TLS, so its signature need not
+        // be checked here (OIDC Core §3.1.3.7); its issuer, audience and nonce must be.
+        const claims = decodePayload(tokens.id_token);
+        if (claims.iss !== discovery.issuer) throw new Error("The ID token's issuer is not the auth server.");
+        if (![claims.aud].flat().includes(config.clientId)) throw new Error("The ID token is not for this client.");
+        if (claims.nonce !== saved.nonce) throw new Error("The ID token's nonce is not the one this page sent: it answers another request.");
+        keep(tokens);
+    }
+
+    function decodePayload(jwt) {
+        if (!jwt) throw new Error("The token response has no ID token.");
+        return JSON.parse(atob(jwt.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
     }
 
     async function readTokens(response) {
@@ -95,7 +113,7 @@
     function keep(tokens) {
         accessToken = tokens.access_token;
         refreshToken = tokens.refresh_token ?? null;
-        if (tokens.id_token) idTokenClaims = JSON.parse(atob(tokens.id_token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
+        if (tokens.id_token) idTokenClaims = decodePayload(tokens.id_token);
     }
 
     // A public client redeems its refresh token with client_id only; the server rotates it, so the
@@ -107,7 +125,11 @@
             headers: { "Content-Type": "application/x-www-form-urlencoded" },
             body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken, client_id: config.clientId }),
         });
-        keep(await readTokens(response));
+        const tokens = await readTokens(response);
+        // A refreshed ID token must be about the same user, from the same issuer (OIDC Core §12.2).
+        const claims = tokens.id_token ? decodePayload(tokens.id_token) : null;
+        if (claims && (claims.iss !== discovery.issuer || claims.sub !== idTokenClaims?.sub)) throw new Error("The refreshed ID token is not about the user who signed in.");
+        keep(tokens);
         $("me").textContent = await callApi(config, "api/me");
         $("status").textContent = `Refreshed at ${new Date().toLocaleTimeString()}: a new access token and a new refresh token, both in memory.`;
     }

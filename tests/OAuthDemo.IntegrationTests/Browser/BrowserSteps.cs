@@ -43,6 +43,22 @@ public static class BrowserSteps
         }
     }
 
+    /// <summary>
+    /// What the browser refused under a page's Content-Security-Policy (it says so on the console):
+    /// a test of a working page asserts this stays empty, so the policy breaks nothing.
+    /// </summary>
+    public static List<string> WatchPolicyViolations(IBrowserContext context)
+    {
+        var violations = new List<string>();
+        context.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+                lock (violations)
+                    violations.Add(message.Text);
+        };
+        return violations;
+    }
+
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, name + ".png"), FullPage = true });
 }

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Playwright;
 
 namespace OAuthDemo.IntegrationTests.Browser;
@@ -12,6 +14,7 @@ public class SpaBrowserTests(AppHostFixture fixture, BrowserFixture browser)
     public async Task Alice_signs_in_in_the_browser_calls_the_api_refreshes_and_leaves_no_token_in_storage()
     {
         await using var context = await browser.NewContextAsync();
+        var policyViolations = BrowserSteps.WatchPolicyViolations(context);
         var page = await context.NewPageAsync();
         var tokenRequests = new List<string>();
         page.Request += (_, request) =>
@@ -54,6 +57,73 @@ public class SpaBrowserTests(AppHostFixture fixture, BrowserFixture browser)
         var storage = await page.EvaluateAsync<string>("() => JSON.stringify({ local: Object.entries(localStorage), session: Object.entries(sessionStorage) })");
         Assert.Equal("{\"local\":[],\"session\":[]}", storage);
         Assert.DoesNotContain("code=", page.Url);
+        // The page's fetches to the auth server and the API are within its connect-src.
+        Assert.Empty(policyViolations);
         await BrowserSteps.ScreenshotAsync(page, "spa");
+    }
+
+    [Fact]
+    public async Task A_script_injected_into_the_page_does_not_run()
+    {
+        await using var context = await browser.NewContextAsync();
+        var policyViolations = BrowserSteps.WatchPolicyViolations(context);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(Web + "/spa");
+
+        // What an XSS bug would do: an inline script in the page. script-src 'self' refuses it.
+        try
+        {
+            await page.AddScriptTagAsync(new() { Content = "window.injected = true;" });
+        }
+        catch (PlaywrightException)
+        {
+            // Playwright reports the refused script as an error too.
+        }
+
+        Assert.False(await page.EvaluateAsync<bool>("() => window.injected === true"));
+        Assert.Contains(policyViolations, v => v.Contains("script-src", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_error_response_that_this_page_did_not_ask_for_is_not_shown()
+    {
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+
+        // Anyone can send a victim to /spa?error=…; without our state it is not the auth server's answer.
+        await page.GotoAsync(Web + "/spa?error=access_denied&error_description=Call+0800+FRAUD+now&state=forged");
+        var error = page.Locator("#error");
+        await error.WaitForAsync();
+
+        Assert.Contains("state does not match", await error.TextContentAsync());
+        Assert.DoesNotContain("FRAUD", await page.Locator("body").InnerTextAsync());
+    }
+
+    [Fact]
+    public async Task An_id_token_issued_for_another_request_is_refused()
+    {
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        // The authorization request reaches the server with a nonce this page never made, as a
+        // code injected from another request would carry.
+        await page.RouteAsync(AuthServer + "connect/authorize**", route =>
+        {
+            var url = new UriBuilder(route.Request.Url);
+            var query = QueryHelpers.ParseQuery(url.Query).ToDictionary(p => p.Key, p => (string?)p.Value.ToString());
+            if (query.ContainsKey("nonce"))
+                query["nonce"] = "not-this-pages-nonce";
+            url.Query = QueryString.Create(query).Value!.TrimStart('?');
+            return route.ContinueAsync(new() { Url = url.Uri.ToString() });
+        });
+
+        await page.GotoAsync(Web + "/spa");
+        await page.GetByTestId("spa-signin").ClickAsync();
+        await BrowserSteps.SignInAtAuthServerAsync(page, AuthServer, "bob", fixture.Secrets.BobPassword);
+        await BrowserSteps.WaitForAsync(page, url => url.StartsWith(Web + "/spa", StringComparison.Ordinal), "the return to /spa");
+        var error = page.Locator("#error");
+        await error.WaitForAsync();
+
+        Assert.Contains("nonce", await error.TextContentAsync());
+        Assert.Equal("Not signed in.", await page.GetByTestId("spa-status").TextContentAsync());
     }
 }

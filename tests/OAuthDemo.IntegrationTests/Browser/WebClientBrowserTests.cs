@@ -25,6 +25,7 @@ public class WebClientBrowserTests(AppHostFixture fixture, BrowserFixture browse
     public async Task Alice_signs_in_manages_notes_inspects_the_flow_and_signs_out_everywhere()
     {
         await using var context = await browser.NewContextAsync();
+        var policyViolations = BrowserSteps.WatchPolicyViolations(context);
         var authorizationRequests = new List<string>();
         context.Request += (_, request) =>
         {
@@ -95,6 +96,8 @@ public class WebClientBrowserTests(AppHostFixture fixture, BrowserFixture browse
         await page.GotoAsync(Web + "/account/login");
         await BrowserSteps.WaitForAsync(page, url => url.StartsWith(AuthServer + "account/login", StringComparison.Ordinal), "the auth server's login page");
         Assert.Equal(1, await page.Locator("input[name=password]").CountAsync());
+        // Every page, form and redirect above worked within both services' Content-Security-Policy.
+        Assert.Empty(policyViolations);
     }
 
     [Fact]
