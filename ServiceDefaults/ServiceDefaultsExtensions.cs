@@ -11,6 +11,7 @@ public static class ServiceDefaultsExtensions
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
+        builder.Services.AddCredentialRedaction(); // no secret or token in any log line, at any level
         builder.AddDefaultHealthChecks();
 
         builder.Services.AddServiceDiscovery();

@@ -21,6 +21,8 @@ public class AppHostFixture : IAsyncLifetime
     public const string KeyRingCertificateParameter = "keyring-certificate";
     public const string WorkerClientKeyParameter = "worker-client-key";
 
+    public static readonly string[] ServiceProjects = ["authserver", "resourceapi", "worker", "webclient"];
+
     public static readonly string[] Resources = ["postgres", "authdb", "apidb", "webdb", "authserver", "resourceapi", "worker", "webclient"];
 
     /// <summary>A client only the tests use: confidential, implicit consent (no consent page).</summary>
@@ -88,8 +90,7 @@ public class AppHostFixture : IAsyncLifetime
     public static readonly TimeSpan WorkerTokenLifetime = TimeSpan.FromSeconds(20);
 
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"oauthdemo-tests-{Guid.NewGuid():N}");
-    private readonly ConcurrentQueue<string> _authServerLog = new();
-    private readonly ConcurrentQueue<string> _workerLog = new();
+    private readonly Dictionary<string, ConcurrentQueue<string>> _logs = ServiceProjects.ToDictionary(p => p, _ => new ConcurrentQueue<string>());
     private readonly CancellationTokenSource _stopWatching = new();
 
     public DistributedApplication App { get; private set; } = null!;
@@ -139,8 +140,8 @@ public class AppHostFixture : IAsyncLifetime
         using var timeout = new CancellationTokenSource(StartTimeout);
         Secrets = await TestSecrets.ReadAsync(secretParameters, timeout.Token);
         await App.StartAsync(timeout.Token);
-        _ = CollectLogsAsync("authserver", _authServerLog, _stopWatching.Token);
-        _ = CollectLogsAsync("worker", _workerLog, _stopWatching.Token);
+        foreach (var (project, log) in _logs)
+            _ = CollectLogsAsync(project, log, _stopWatching.Token);
         foreach (var resource in Resources)
             await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
     }
@@ -248,11 +249,12 @@ public class AppHostFixture : IAsyncLifetime
 
     public HttpClient CreateApiClient() => new() { BaseAddress = EndpointOf("resourceapi"), Timeout = TimeSpan.FromSeconds(30) };
 
-    /// <summary>Everything the auth server has logged so far.</summary>
-    public IReadOnlyCollection<string> AuthServerLog => _authServerLog;
+    /// <summary>Everything a service (all its replicas) has logged so far.</summary>
+    public IReadOnlyCollection<string> LogOf(string project) => _logs[project];
 
-    /// <summary>Everything the worker has logged so far.</summary>
-    public IReadOnlyCollection<string> WorkerLog => _workerLog;
+    public IReadOnlyCollection<string> AuthServerLog => LogOf("authserver");
+
+    public IReadOnlyCollection<string> WorkerLog => LogOf("worker");
 
     private async Task CollectLogsAsync(string resource, ConcurrentQueue<string> sink, CancellationToken ct)
     {

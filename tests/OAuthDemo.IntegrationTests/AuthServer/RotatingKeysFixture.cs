@@ -8,6 +8,7 @@ namespace OAuthDemo.IntegrationTests.AuthServer;
 /// <see cref="SignInLifetime"/> (sliding); the web client keeps sign-ins that never completed
 /// <see cref="PendingFlowLifetime"/>. Failed-attempt limits are low
 /// and short (<see cref="FailedAttemptWindow"/>), so that tests can reach them and see them pass.
+/// Every service logs every category at Debug, so a test can look for secrets in everything logged.
 /// </summary>
 public sealed class RotatingKeysFixture : AppHostFixture
 {
@@ -22,6 +23,10 @@ public sealed class RotatingKeysFixture : AppHostFixture
     public const int SignInsPerUserAndAddress = 3;
     public const int SignInsPerAddress = 5;
     public const int ClientAuthenticationsPerClientAndAddress = 3;
+
+    /// <summary>Default, and every category the services' appsettings set higher.</summary>
+    private static readonly string[] DebugCategories =
+        ["Default", "Microsoft.AspNetCore", "Microsoft.EntityFrameworkCore", "OpenIddict", "System.Net.Http.HttpClient", "Polly"];
 
     protected override void Customize(IDistributedApplicationTestingBuilder appHost)
     {
@@ -42,6 +47,12 @@ public sealed class RotatingKeysFixture : AppHostFixture
             .WithEnvironment($"AuthServer__Clients__{CodeClientId}__AccessTokenLifetime", AccessTokenLifetime.ToString("c"));
         appHost.CreateResourceBuilder<ProjectResource>("webclient")
             .WithEnvironment("WebClient__PendingFlowLifetime", PendingFlowLifetime.ToString("c"));
+        foreach (var project in ServiceProjects)
+        {
+            var service = appHost.CreateResourceBuilder<ProjectResource>(project);
+            foreach (var category in DebugCategories)
+                service.WithEnvironment($"Logging__LogLevel__{category}", "Debug");
+        }
         // The API may look up a new kid every second (a minute by default).
         appHost.CreateResourceBuilder<ProjectResource>("resourceapi")
             .WithEnvironment("Authentication__KeyRefreshInterval", "00:00:01");

@@ -23,6 +23,9 @@ public sealed class TestSecrets(IReadOnlyDictionary<string, string> values)
     public string ShortLivedClientSecret => values[$"{AppHostFixture.ShortLivedClientId}-secret"];
     public string ChangingClientSecret => values[$"{AppHostFixture.ChangingClientId}-secret"];
 
+    /// <summary>Every secret value the system was given.</summary>
+    public IEnumerable<string> All => values.Values;
+
     public static async Task<TestSecrets> ReadAsync(IEnumerable<ParameterResource> parameters, CancellationToken ct)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
