@@ -128,6 +128,7 @@ var app = builder.Build();
 // server reports healthy only when it can serve.
 await app.InitializeAuthServerAsync();
 
+app.UseTransportSecurity();   // outside Development: https only (redirect, HSTS); forwarded headers from known proxies
 app.UseErrorPages();          // /error for browsers; protocol JSON endpoints keep their bare answers
 // Own scripts and styles only, never framed. No form-action: the consent form's answer redirects
 // to each client's redirect URI, and browsers apply form-action to those redirects too.

@@ -13,6 +13,7 @@ public static class ServiceDefaultsExtensions
         builder.ConfigureOpenTelemetry();
         builder.Services.AddCredentialRedaction(); // no secret or token in any log line, at any level
         builder.AddDefaultHealthChecks();
+        builder.AddTransportSecurity();            // https outside Development; forwarded headers from known proxies only
 
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>

@@ -21,9 +21,8 @@ await app.MigrateWebDatabaseAsync();
 
 // An unhandled exception shows /error (an apology and the trace id), in Development too: the
 // people who read these pages are learners, and the stack trace is in the dashboard.
+app.UseTransportSecurity();  // outside Development: https only (redirect, HSTS); forwarded headers from known proxies
 app.UseExceptionHandler("/error");
-if (!app.Environment.IsDevelopment())
-    app.UseHsts();
 
 // Own scripts and styles only, never framed; /spa may fetch from the auth server and the API, and
 // the sign-out form goes on to the auth server.

@@ -11,7 +11,7 @@ internal static class AuthServerSettingsExtensions
     public static AuthServerSettings AddAuthServerSettings(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<AuthServerSettings>().BindConfiguration(AuthServerSettings.SectionName).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<AuthServerSettings>, AuthServerSettingsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<AuthServerSettings>>(new AuthServerSettingsValidator { RequireHttps = !builder.Environment.IsDevelopment() });
         return builder.Configuration.GetSection(AuthServerSettings.SectionName).Get<AuthServerSettings>() ?? new();
     }
 }

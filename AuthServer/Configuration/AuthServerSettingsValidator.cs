@@ -16,6 +16,12 @@ public sealed class AuthServerSettingsValidator : IValidateOptions<AuthServerSet
     public static readonly IReadOnlySet<string> SupportedGrantTypes =
         new HashSet<string>(StringComparer.Ordinal) { GrantTypes.AuthorizationCode, GrantTypes.RefreshToken, GrantTypes.ClientCredentials };
 
+    /// <summary>
+    /// Outside Development: the issuer is set and https, and redirect URIs are https, except
+    /// http on the loopback interface, which native apps use (RFC 8252 §7.3; RFC 9700 §2.6).
+    /// </summary>
+    public bool RequireHttps { get; init; }
+
     public ValidateOptionsResult Validate(string? name, AuthServerSettings settings)
     {
         var errors = new List<string>();
@@ -25,6 +31,8 @@ public sealed class AuthServerSettingsValidator : IValidateOptions<AuthServerSet
             (!Uri.TryCreate(issuer, UriKind.Absolute, out var issuerUri) || issuerUri.Scheme is not ("http" or "https")
              || !string.IsNullOrEmpty(issuerUri.Query) || !string.IsNullOrEmpty(issuerUri.Fragment)))
             errors.Add($"{root}:Issuer '{issuer}' must be an absolute http(s) URL without query or fragment.");
+        if (RequireHttps && (settings.Issuer is null || !settings.Issuer.StartsWith("https://", StringComparison.OrdinalIgnoreCase)))
+            errors.Add($"{root}:Issuer must be set to the https URL browsers use outside Development (it is '{settings.Issuer}').");
 
         if (settings.AccessTokenLifetime <= TimeSpan.Zero)
             errors.Add($"{root}:AccessTokenLifetime must be positive (it is {settings.AccessTokenLifetime}).");
@@ -60,7 +68,7 @@ public sealed class AuthServerSettingsValidator : IValidateOptions<AuthServerSet
         }
 
         foreach (var (clientId, client) in settings.Clients)
-            ValidateClient($"{root}:Clients:{clientId}", client, settings, errors);
+            ValidateClient($"{root}:Clients:{clientId}", client, settings, errors, RequireHttps);
 
         foreach (var (userName, user) in settings.Users)
         {
@@ -89,7 +97,7 @@ public sealed class AuthServerSettingsValidator : IValidateOptions<AuthServerSet
                        "tokens signed by a retired key must still validate until they expire.");
     }
 
-    private static void ValidateClient(string key, ClientSettings client, AuthServerSettings settings, List<string> errors)
+    private static void ValidateClient(string key, ClientSettings client, AuthServerSettings settings, List<string> errors, bool requireHttps)
     {
         if (client.ClientSecret is not null && string.IsNullOrWhiteSpace(client.ClientSecret))
             errors.Add($"{key}:ClientSecret is empty: a confidential client needs a secret (remove the key for a public client).");
@@ -124,8 +132,8 @@ public sealed class AuthServerSettingsValidator : IValidateOptions<AuthServerSet
         if (grants.Contains(GrantTypes.RefreshToken) && !grants.Contains(GrantTypes.AuthorizationCode))
             errors.Add($"{key}:GrantTypes has refresh_token without authorization_code; nothing would issue the refresh token.");
 
-        ValidateUris($"{key}:RedirectUris", client.RedirectUris, errors);
-        ValidateUris($"{key}:PostLogoutRedirectUris", client.PostLogoutRedirectUris, errors);
+        ValidateUris($"{key}:RedirectUris", client.RedirectUris, errors, requireHttps);
+        ValidateUris($"{key}:PostLogoutRedirectUris", client.PostLogoutRedirectUris, errors, requireHttps);
 
         for (var i = 0; i < client.Scopes.Count; i++)
         {
@@ -176,7 +184,7 @@ public sealed class AuthServerSettingsValidator : IValidateOptions<AuthServerSet
         return null;
     }
 
-    private static void ValidateUris(string key, List<string> uris, List<string> errors)
+    private static void ValidateUris(string key, List<string> uris, List<string> errors, bool requireHttps)
     {
         for (var i = 0; i < uris.Count; i++)
         {
@@ -185,6 +193,9 @@ public sealed class AuthServerSettingsValidator : IValidateOptions<AuthServerSet
                 errors.Add($"{key}:{i} '{uris[i]}' must be an absolute URI (RFC 6749 §3.1.2).");
             else if (!string.IsNullOrEmpty(uri.Fragment) || uris[i].Contains('#'))
                 errors.Add($"{key}:{i} '{uris[i]}' must not contain a fragment (RFC 6749 §3.1.2).");
+            // A code sent over plain http can be read on the way; only this machine's own loopback is exempt.
+            else if (requireHttps && uri.Scheme == Uri.UriSchemeHttp && !uri.IsLoopback)
+                errors.Add($"{key}:{i} '{uris[i]}' must be https outside Development (http only on a loopback address, RFC 8252 §7.3).");
         }
     }
 }

@@ -10,10 +10,7 @@ internal static class ErrorPagesExtensions
     public static WebApplication UseErrorPages(this WebApplication app)
     {
         if (!app.Environment.IsDevelopment())
-        {
             app.UseExceptionHandler("/error");
-            app.UseHsts();
-        }
 
         app.UseWhen(context => !IsMachineEndpoint(context.Request.Path), pages => pages.UseStatusCodePagesWithReExecute("/error"));
         return app;

@@ -41,10 +41,10 @@ internal static class IdentityAccountsExtensions
         {
             options.LoginPath = "/account/login";
             options.LogoutPath = ProtocolEndpoints.PathOf(ProtocolEndpoints.EndSession);
-            options.Cookie.Name = "oauthdemo.auth";
+            options.Cookie.Name = TransportSecurity.CookieName(builder.Environment, "oauthdemo.auth"); // __Host- outside Development
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Lax; // sent on the top-level redirect back from a client
-            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.Cookie.SecurePolicy = TransportSecurity.CookieSecurity(builder.Environment);
             options.ExpireTimeSpan = settings.SignInLifetime; // AuthServer:SignInLifetime, 8 hours
             options.SlidingExpiration = true;
         });

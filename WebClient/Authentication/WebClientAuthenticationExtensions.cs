@@ -38,10 +38,10 @@ internal static class WebClientAuthenticationExtensions
             })
             .AddCookie(options =>
             {
-                options.Cookie.Name = "oauthdemo.web";
+                options.Cookie.Name = TransportSecurity.CookieName(builder.Environment, "oauthdemo.web"); // __Host- outside Development
                 options.Cookie.HttpOnly = true; // no script can read the session
                 options.Cookie.SameSite = SameSiteMode.Lax; // not sent on cross-site POSTs (CSRF)
-                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest; // Secure whenever served over https
+                options.Cookie.SecurePolicy = TransportSecurity.CookieSecurity(builder.Environment); // Secure always outside Development
                 options.LoginPath = "/account/login";
                 options.AccessDeniedPath = "/";
                 options.ExpireTimeSpan = TimeSpan.FromHours(8);

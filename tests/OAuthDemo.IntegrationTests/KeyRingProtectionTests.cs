@@ -59,6 +59,7 @@ public class KeyRingProtectionTests(AppHostFixture fixture)
             ["ConnectionStrings__webdb"] = database.ConnectionString,
             ["WebClient__ClientSecret"] = "unused",
             ["Authentication__Authority"] = fixture.EndpointOf("authserver").ToString(),
+            ["WebClient__ResourceApi"] = "http://127.0.0.1:1/",
         });
 
         await webClient.WaitForOutputAsync("Now listening on", TimeSpan.FromSeconds(90), Ct);

@@ -234,6 +234,36 @@ public class AuthServerSettingsValidatorTests
     }
 
     [Fact]
+    public void Outside_development_the_issuer_and_redirect_uris_must_be_https_except_on_loopback()
+    {
+        var settings = Valid();
+        settings.Issuer = "http://login.example.com/";
+        settings.Clients["webclient"].RedirectUris = ["http://app.example.com/signin-oidc", "https://app.example.com/signin-oidc"];
+        settings.Clients["webclient"].PostLogoutRedirectUris = ["http://app.example.com/"];
+        settings.Clients["spa"].RedirectUris = ["http://127.0.0.1:7000/callback", "http://[::1]/callback", "http://localhost/callback"];
+
+        var strict = new AuthServerSettingsValidator { RequireHttps = true }.Validate(null, settings).Failures?.ToList() ?? [];
+
+        Assert.Equal(3, strict.Count);
+        Assert.Contains(strict, e => e.StartsWith("AuthServer:Issuer must be set to the https URL", StringComparison.Ordinal));
+        Assert.Contains(strict, e => e.StartsWith("AuthServer:Clients:webclient:RedirectUris:0 'http://app.example.com/signin-oidc' must be https", StringComparison.Ordinal));
+        Assert.Contains(strict, e => e.StartsWith("AuthServer:Clients:webclient:PostLogoutRedirectUris:0", StringComparison.Ordinal));
+        // In Development, plain http is allowed everywhere.
+        Assert.Empty(Errors(settings));
+    }
+
+    [Fact]
+    public void Outside_development_the_issuer_must_be_set()
+    {
+        var settings = Valid();
+        settings.Issuer = null;
+
+        var strict = new AuthServerSettingsValidator { RequireHttps = true }.Validate(null, settings).Failures ?? [];
+
+        Assert.Contains(strict, e => e.Contains("AuthServer:Issuer must be set"));
+    }
+
+    [Fact]
     public void Every_error_is_reported_at_once()
     {
         var settings = Valid();

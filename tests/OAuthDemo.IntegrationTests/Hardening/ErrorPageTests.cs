@@ -17,6 +17,7 @@ public class ErrorPageTests(AppHostFixture fixture)
             ["WebClient__ClientSecret"] = "unused",
             // Nothing answers here, so starting a sign-in cannot read the discovery document.
             ["Authentication__Authority"] = "http://127.0.0.1:1/",
+            ["WebClient__ResourceApi"] = "http://127.0.0.1:1/",
         });
         await webClient.WaitForOutputAsync("Now listening on", TimeSpan.FromSeconds(90), Ct);
         var address = Regex.Match(webClient.Output, @"Now listening on: (http://\S+)").Groups[1].Value;
