@@ -8,8 +8,8 @@ namespace OAuthDemo.IntegrationTests.AuthServer;
 /// cookie's issue time, which sliding renewal moves (OIDC Core §2, §3.1.2.1). On the system whose
 /// sign-in cookie lives seconds.
 /// </summary>
-[Collection(nameof(DisruptiveTests))]
-public class AuthenticationTimeTests(RotatingKeysFixture fixture) : IClassFixture<RotatingKeysFixture>
+[Collection(nameof(RotatingKeysTests))]
+public class AuthenticationTimeTests(RotatingKeysFixture fixture)
 {
     [Fact]
     public async Task Max_age_counts_from_the_password_even_after_the_cookie_was_renewed()

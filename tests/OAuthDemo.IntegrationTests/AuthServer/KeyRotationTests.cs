@@ -8,8 +8,8 @@ using OAuthDemo.IntegrationTests.Infrastructure;
 namespace OAuthDemo.IntegrationTests.AuthServer;
 
 /// <summary>Signing and encryption keys that rotate while tokens are issued and validated, with nothing failing.</summary>
-[Collection(nameof(DisruptiveTests))]
-public class KeyRotationTests(RotatingKeysFixture fixture) : IClassFixture<RotatingKeysFixture>
+[Collection(nameof(RotatingKeysTests))]
+public class KeyRotationTests(RotatingKeysFixture fixture)
 {
     private sealed record Issued(string Token, string Kid, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt);
 

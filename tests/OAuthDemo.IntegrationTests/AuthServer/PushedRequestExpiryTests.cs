@@ -4,8 +4,8 @@ using OAuthDemo.IntegrationTests.Infrastructure;
 namespace OAuthDemo.IntegrationTests.AuthServer;
 
 /// <summary>A request_uri past its expires_in is refused (RFC 9126 §2.2), on the system with second-scale lifetimes.</summary>
-[Collection(nameof(DisruptiveTests))]
-public class PushedRequestExpiryTests(RotatingKeysFixture fixture) : IClassFixture<RotatingKeysFixture>
+[Collection(nameof(RotatingKeysTests))]
+public class PushedRequestExpiryTests(RotatingKeysFixture fixture)
 {
     [Fact]
     public async Task An_expired_request_uri_is_refused()

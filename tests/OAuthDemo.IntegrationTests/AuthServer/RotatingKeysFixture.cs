@@ -1,6 +1,13 @@
 namespace OAuthDemo.IntegrationTests.AuthServer;
 
 /// <summary>
+/// The tests on the <see cref="RotatingKeysFixture"/> system: one system for all of them (each
+/// AppHost start costs ~30 s), run alone after the parallel tests, one class after another.
+/// </summary>
+[CollectionDefinition(nameof(RotatingKeysTests), DisableParallelization = true)]
+public sealed class RotatingKeysTests : ICollectionFixture<RotatingKeysFixture>;
+
+/// <summary>
 /// A second system whose keys rotate in seconds: a new signing and encryption key every
 /// <see cref="RotationInterval"/>, published <see cref="PrepublishPeriod"/> before it signs, the old
 /// one kept <see cref="RetirementPeriod"/> after; access tokens live <see cref="AccessTokenLifetime"/>,

@@ -12,8 +12,8 @@ namespace OAuthDemo.IntegrationTests.Hardening;
 /// with its window. On the system with low, short limits (<see cref="RotatingKeysFixture"/>), where
 /// nothing else fails a sign-in.
 /// </summary>
-[Collection(nameof(DisruptiveTests))]
-public class FailedAttemptLimitTests(RotatingKeysFixture fixture) : IClassFixture<RotatingKeysFixture>
+[Collection(nameof(RotatingKeysTests))]
+public class FailedAttemptLimitTests(RotatingKeysFixture fixture)
 {
     private const string Refused = "The user name or password is incorrect.";
 

@@ -12,8 +12,8 @@ namespace OAuthDemo.IntegrationTests.Hardening;
 /// client and directly, refresh, API calls, introspection, revocation, sign-out) and clients that
 /// wrongly put credentials in URLs leave no secret, password, code or token in any log line.
 /// </summary>
-[Collection(nameof(DisruptiveTests))]
-public partial class SecretsInLogsTests(RotatingKeysFixture fixture) : IClassFixture<RotatingKeysFixture>
+[Collection(nameof(RotatingKeysTests))]
+public partial class SecretsInLogsTests(RotatingKeysFixture fixture)
 {
     /// <summary>A JWS or JWE (access, ID and refresh tokens, codes, client assertions): a header, a dot, more.</summary>
     [GeneratedRegex(@"eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}")]

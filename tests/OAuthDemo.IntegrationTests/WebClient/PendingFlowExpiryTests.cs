@@ -8,8 +8,8 @@ namespace OAuthDemo.IntegrationTests.WebClient;
 /// Anyone can start a sign-in without an account; the flow inspector's records of sign-ins that
 /// never complete expire (WebClient:PendingFlowLifetime, seconds on this system) instead of piling up.
 /// </summary>
-[Collection(nameof(DisruptiveTests))]
-public class PendingFlowExpiryTests(RotatingKeysFixture fixture) : IClassFixture<RotatingKeysFixture>
+[Collection(nameof(RotatingKeysTests))]
+public class PendingFlowExpiryTests(RotatingKeysFixture fixture)
 {
     [Fact]
     public async Task An_abandoned_sign_in_is_forgotten_and_a_completed_one_kept()
