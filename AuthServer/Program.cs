@@ -24,6 +24,7 @@ builder.AddIdentityAccounts(settings);            // users, password hashing, lo
 builder.Services.AddPublicClientCors(settings);   // fetch from the /spa origin, and no other
 builder.Services.AddTokenKeys();                  // signing and encryption keys in authdb, rotating (AuthServer:Keys)
 builder.Services.AddConfigurationSeeding();       // clients, scopes and users from AuthServer:*
+builder.Services.AddOutageProblemDetails();     // failures as problem documents; 503 while authdb is away
 builder.Services.AddSingleton<TokenMetrics>();
 builder.Services.AddSingleton<FailedAttemptLimiter>();       // failed sign-ins and client authentications per source, in authdb
 builder.Services.AddHostedService<BlockedSourcesReader>();

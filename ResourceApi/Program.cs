@@ -11,7 +11,7 @@ builder.AddApiData();                            // apidb (the notes), through A
 // resource-api, lifetime, RS256/ES256 only, typ at+jwt (Authentication/BearerAuthenticationExtensions).
 builder.AddBearerAuthentication();
 builder.Services.AddApiAccessPolicies();         // each route's scope, for users or clients; RFC 6750 errors
-builder.Services.AddProblemDetails();            // bad input is a 400 problem document
+builder.Services.AddOutageProblemDetails();      // bad input is a 400 problem document; no database, 503
 builder.Services.AddApiDocument();               // OpenAPI, with the bearer scheme
 builder.Services.AddBrowserClientCors(builder.Configuration);   // the /spa page calls from the browser
 builder.Services.AddSingleton(TimeProvider.System);
@@ -24,8 +24,8 @@ var app = builder.Build();
 // The schema is migrated before the API listens.
 await app.MigrateApiDatabaseAsync();
 
-// Malformed JSON is the caller's fault: 400, not 500.
-app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : 500 });
+// Malformed JSON is the caller's fault: 400; a database outage is 503 with Retry-After; never internals.
+app.UseProblemDetailsForExceptions();
 app.UseStatusCodePages();
 app.UseBrowserDefences(ContentSecurityPolicy.ForApi); // a JSON answer is never run, sniffed or framed
 app.UseCors();

@@ -19,10 +19,19 @@ builder.Services.AddRazorPages();
 var app = builder.Build();
 await app.MigrateWebDatabaseAsync();
 
-// An unhandled exception shows /error (an apology and the trace id), in Development too: the
-// people who read these pages are learners, and the stack trace is in the dashboard.
 app.UseTransportSecurity();  // outside Development: https only (redirect, HSTS); forwarded headers from known proxies
-app.UseExceptionHandler("/error");
+
+// An unhandled exception shows /error (an apology and the trace id; 503 "try again" while the
+// database is away), in Development too: the people who read these pages are learners, and the
+// stack trace is in the dashboard.
+// A fresh DI scope for the error page: the failed request's authentication result (say, the
+// session store unreachable) must not be replayed while the page renders.
+app.UseExceptionHandler(new ExceptionHandlerOptions
+{
+    ExceptionHandlingPath = "/error",
+    StatusCodeSelector = DatabaseOutage.StatusCodeOf,
+    CreateScopeForErrors = true,
+});
 
 // Own scripts and styles only, never framed; /spa may fetch from the auth server and the API, and
 // the sign-out form goes on to the auth server.

@@ -9,8 +9,11 @@ internal static class ErrorPagesExtensions
     /// </summary>
     public static WebApplication UseErrorPages(this WebApplication app)
     {
-        if (!app.Environment.IsDevelopment())
-            app.UseExceptionHandler("/error");
+        // Unhandled failures: a problem document for programs (503 temporarily_unavailable while the
+        // database is away), the /error page for people; in Development too, as in the web client.
+        app.UseWhen(context => IsMachineEndpoint(context.Request.Path), machines => machines.UseProblemDetailsForExceptions());
+        app.UseWhen(context => !IsMachineEndpoint(context.Request.Path), pages => pages.UseExceptionHandler(
+            new ExceptionHandlerOptions { ExceptionHandlingPath = "/error", StatusCodeSelector = DatabaseOutage.StatusCodeOf }));
 
         app.UseWhen(context => !IsMachineEndpoint(context.Request.Path), pages => pages.UseStatusCodePagesWithReExecute("/error"));
         return app;

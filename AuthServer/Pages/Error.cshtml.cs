@@ -34,10 +34,14 @@ public sealed class ErrorModel : PageModel
             return;
         }
 
-        var status = HttpContext.Features.Get<IStatusCodeReExecuteFeature>() is not null ? Response.StatusCode : 500;
+        var reExecuted = HttpContext.Features.Get<IStatusCodeReExecuteFeature>() is not null || HttpContext.Features.Get<IExceptionHandlerFeature>() is not null;
+        var status = reExecuted ? Response.StatusCode : 500;
+        if (status == StatusCodes.Status503ServiceUnavailable)
+            Response.Headers.RetryAfter = ((int)DatabaseOutage.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         (Title, Description) = status switch
         {
             404 => ("Page not found", "There is no page at this address."),
+            503 => ("Temporarily unavailable", "This server cannot reach its database just now. Try again in a few seconds."),
             400 => ("Bad request", "The request was not understood."),
             _ => ("Something went wrong", "The request could not be completed. Try again later."),
         };

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using OAuthDemo.WebClient.Data;
 
@@ -13,7 +14,8 @@ namespace OAuthDemo.WebClient.Authentication;
 /// browser's cookie carries only a random session key. This is what makes the BFF: tokens never
 /// reach the browser, and any replica can serve any session.
 /// </summary>
-public sealed class SessionTicketStore(IServiceScopeFactory scopes, IDataProtectionProvider dataProtection, TimeProvider clock) : ITicketStore
+public sealed partial class SessionTicketStore(
+    IServiceScopeFactory scopes, IDataProtectionProvider dataProtection, TimeProvider clock, ILogger<SessionTicketStore> logger) : ITicketStore
 {
     private const string SessionKeyItem = "oauthdemo.session";
 
@@ -46,13 +48,33 @@ public sealed class SessionTicketStore(IServiceScopeFactory scopes, IDataProtect
         ticket.Properties.Items[SessionKeyItem] = key;
         var tokensExpireAt = TokensExpireAt(ticket.Properties);
         var protectedTicket = Protect(ticket);
-        await using var scope = scopes.CreateAsyncScope();
-        var sessions = scope.ServiceProvider.GetRequiredService<WebDbContext>().Sessions.Where(s => s.Key == key);
-        var written = await sessions.Where(s => s.TokensExpireAt == null || tokensExpireAt == null || s.TokensExpireAt <= tokensExpireAt)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Ticket, protectedTicket).SetProperty(x => x.ExpiresAt, ticket.Properties.ExpiresUtc).SetProperty(x => x.TokensExpireAt, tokensExpireAt));
-        if (written == 0)
-            await sessions.ExecuteUpdateAsync(s => s.SetProperty(x => x.ExpiresAt, ticket.Properties.ExpiresUtc));
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var sessions = scope.ServiceProvider.GetRequiredService<WebDbContext>().Sessions.Where(s => s.Key == key);
+            var written = await sessions.Where(s => s.TokensExpireAt == null || tokensExpireAt == null || s.TokensExpireAt <= tokensExpireAt)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.Ticket, protectedTicket).SetProperty(x => x.ExpiresAt, ticket.Properties.ExpiresUtc).SetProperty(x => x.TokensExpireAt, tokensExpireAt));
+            if (written == 0)
+                await sessions.ExecuteUpdateAsync(s => s.SetProperty(x => x.ExpiresAt, ticket.Properties.ExpiresUtc));
+        }
+        catch (Exception ex) when (DatabaseOutage.IsOutage(ex))
+        {
+            // Called as the response starts, when no error page can be shown any more. Nothing is
+            // lost: renewed tokens were already stored by RefreshOnceAsync, under the row lock; only
+            // the session's sliding expiry waits for the next request.
+            LogRenewalSkipped(logger, ex.GetType().Name);
+        }
     }
+
+    [LoggerMessage(EventId = 5103, Level = LogLevel.Warning, Message = "Session not renewed: the database is unavailable ({ExceptionType}); the next request renews it")]
+    private static partial void LogRenewalSkipped(ILogger logger, string exceptionType);
+
+    public Task<AuthenticationTicket?> RetrieveAsync(string key, HttpContext httpContext, CancellationToken cancellationToken) =>
+        // The error page for a database outage must render: its re-executed request does not look
+        // for the session again (it would fail the same way), and shows the page signed out.
+        httpContext.Features.Get<IExceptionHandlerFeature>() is { Error: var error } && DatabaseOutage.IsOutage(error)
+            ? Task.FromResult<AuthenticationTicket?>(null)
+            : RetrieveAsync(key);
 
     public async Task<AuthenticationTicket?> RetrieveAsync(string key)
     {

@@ -25,14 +25,10 @@ public partial class SecretsInLogsTests(RotatingKeysFixture fixture)
         var seen = new List<string>(fixture.Secrets.All);
 
         // Alice through the web client (PAR, code, tokens on the server) and its notes page (API call).
-        using (var web = new HttpClient(new BrowserCookies(new CookieContainer())) { BaseAddress = fixture.EndpointOf("webclient"), Timeout = TimeSpan.FromSeconds(60) })
+        using (var web = WebClientBrowser.Open(fixture))
         {
-            using var login = await web.GetAsync("/account/login", Ct);
-            using var webServer = fixture.CreateAuthServerClient();
-            var webSignIn = await webServer.As("alice", fixture.Secrets.AlicePassword).RunAsync(login.Headers.Location!.PathAndQuery, Ct);
+            var webSignIn = await web.SignInAsync(fixture, "alice", fixture.Secrets.AlicePassword);
             seen.Add(webSignIn.Code!);
-            using var callback = await web.GetAsync(webSignIn.RedirectedTo!.PathAndQuery, Ct);
-            Assert.Equal(HttpStatusCode.Redirect, callback.StatusCode);
             using var notesPage = await web.GetAsync("/notes", Ct);
             Assert.Equal(HttpStatusCode.OK, notesPage.StatusCode);
             // A forged callback carrying a code.

@@ -18,19 +18,12 @@ public class PendingFlowExpiryTests(RotatingKeysFixture fixture)
         var before = Convert.ToInt64(await Sql.ScalarAsync(webdb, """SELECT coalesce(max("Id"), 0) FROM "FlowSteps" """));
 
         // An anonymous visitor starts a sign-in and goes away...
-        using (var visitor = WebBrowser())
+        using (var visitor = WebClientBrowser.Open(fixture))
         using (var abandoned = await visitor.GetAsync("/account/login", Ct))
             Assert.Equal(HttpStatusCode.Redirect, abandoned.StatusCode);
         // ...and alice signs in all the way.
-        using (var alice = WebBrowser())
-        {
-            using var login = await alice.GetAsync("/account/login", Ct);
-            using var server = fixture.CreateAuthServerClient();
-            var outcome = await server.As("alice", fixture.Secrets.AlicePassword).RunAsync(login.Headers.Location!.PathAndQuery, Ct);
-            Assert.True(outcome.RedirectedTo is not null, $"No redirect back: {outcome.Status}");
-            using var callback = await alice.GetAsync(outcome.RedirectedTo!.PathAndQuery, Ct);
-            Assert.Equal(HttpStatusCode.Redirect, callback.StatusCode);
-        }
+        using (var alice = WebClientBrowser.Open(fixture))
+            await alice.SignInAsync(fixture, "alice", fixture.Secrets.AlicePassword);
         var recorded = await StepsPerFlowAsync(webdb, before);
 
         await Task.Delay(RotatingKeysFixture.PendingFlowLifetime * 1.5 + TimeSpan.FromSeconds(3), Ct);
@@ -41,9 +34,6 @@ public class PendingFlowExpiryTests(RotatingKeysFixture fixture)
         Assert.True(abandonedFlow.Steps > 0);
         Assert.Equal([completedFlow], kept);
     }
-
-    private HttpClient WebBrowser() =>
-        new(new BrowserCookies(new CookieContainer())) { BaseAddress = fixture.EndpointOf("webclient"), Timeout = TimeSpan.FromSeconds(60) };
 
     private static Task<List<(string FlowId, long Steps)>> StepsPerFlowAsync(string webdb, long after) =>
         Sql.QueryAsync(webdb, """SELECT "FlowId", count(*) FROM "FlowSteps" WHERE "Id" > @after GROUP BY "FlowId" ORDER BY min("Id")""",

@@ -1,0 +1,53 @@
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+
+namespace OAuthDemo.UnitTests;
+
+/// <summary>Which failures mean "the database is away" (503, try again) and which are real errors (500).</summary>
+public class DatabaseOutageTests
+{
+    private static PostgresException Postgres(string sqlState) => new("message", "FATAL", "FATAL", sqlState);
+
+    public static TheoryData<Exception> Outages =>
+    [
+        new NpgsqlException("Failed to connect", new SocketException((int)SocketError.ConnectionRefused)),
+        Postgres(PostgresErrorCodes.AdminShutdown),            // 57P01: the server is restarting
+        Postgres(PostgresErrorCodes.CannotConnectNow),         // 57P03: still starting
+        Postgres(PostgresErrorCodes.ConnectionFailure),        // 08006
+        Postgres(PostgresErrorCodes.TooManyConnections),
+        new InvalidOperationException("An exception has been raised that is likely due to a transient failure.", new NpgsqlException("reset")),
+        new DbUpdateException("save failed", new NpgsqlException("reset")),
+    ];
+
+    public static TheoryData<Exception> Errors =>
+    [
+        Postgres(PostgresErrorCodes.UniqueViolation),
+        Postgres(PostgresErrorCodes.UndefinedTable),
+        new DbUpdateException("save failed", Postgres(PostgresErrorCodes.ForeignKeyViolation)),
+        new InvalidOperationException("a bug"),
+        new TimeoutException("not the database"),
+    ];
+
+    [Theory]
+    [MemberData(nameof(Outages))]
+    public void An_unreachable_or_restarting_database_is_an_outage(Exception exception)
+    {
+        Assert.True(DatabaseOutage.IsOutage(exception));
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, DatabaseOutage.StatusCodeOf(exception));
+    }
+
+    [Theory]
+    [MemberData(nameof(Errors))]
+    public void A_refused_statement_or_a_bug_is_not(Exception exception)
+    {
+        Assert.False(DatabaseOutage.IsOutage(exception));
+        Assert.Equal(StatusCodes.Status500InternalServerError, DatabaseOutage.StatusCodeOf(exception));
+    }
+
+    [Fact]
+    public void An_unreadable_request_keeps_its_own_status() =>
+        Assert.Equal(StatusCodes.Status413PayloadTooLarge, DatabaseOutage.StatusCodeOf(new BadHttpRequestException("too large", StatusCodes.Status413PayloadTooLarge)));
+}
