@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace OAuthDemo.IntegrationTests.Worker;
 
 [Collection(nameof(DisruptiveTests))]
+[Trait("Category", "Reliability")]
 public class WorkerRecoveryTests(AppHostFixture fixture)
 {
     private async Task RunCommandAsync(string resource, string command)
