@@ -138,6 +138,7 @@ app.UseStaticFiles();
 app.UsePublicClientCors();
 app.UseMalformedRequestRejection(); // a NUL or an unreadable form: 400 invalid_request, not a 500
 app.UseFailedClientAuthenticationLimit(); // a source that keeps failing client authentication waits (429)
+app.UseRedemptionTransactions();  // a code or refresh token is spent only together with the tokens that replace it
 app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();

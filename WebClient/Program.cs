@@ -29,7 +29,7 @@ app.UseTransportSecurity();  // outside Development: https only (redirect, HSTS)
 app.UseExceptionHandler(new ExceptionHandlerOptions
 {
     ExceptionHandlingPath = "/error",
-    StatusCodeSelector = DatabaseOutage.StatusCodeOf,
+    StatusCodeSelector = DependencyOutage.StatusCodeOf,
     CreateScopeForErrors = true,
 });
 

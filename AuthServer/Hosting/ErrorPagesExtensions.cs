@@ -13,7 +13,7 @@ internal static class ErrorPagesExtensions
         // database is away), the /error page for people; in Development too, as in the web client.
         app.UseWhen(context => IsMachineEndpoint(context.Request.Path), machines => machines.UseProblemDetailsForExceptions());
         app.UseWhen(context => !IsMachineEndpoint(context.Request.Path), pages => pages.UseExceptionHandler(
-            new ExceptionHandlerOptions { ExceptionHandlingPath = "/error", StatusCodeSelector = DatabaseOutage.StatusCodeOf }));
+            new ExceptionHandlerOptions { ExceptionHandlingPath = "/error", StatusCodeSelector = DependencyOutage.StatusCodeOf }));
 
         app.UseWhen(context => !IsMachineEndpoint(context.Request.Path), pages => pages.UseStatusCodePagesWithReExecute("/error"));
         return app;

@@ -7,7 +7,7 @@ internal static class ApiDataExtensions
     /// <summary>
     /// <c>apidb</c> through Aspire's EF Core integration: connection string, pooling, health check,
     /// tracing and metrics. No retries: while the database is away a request fails at once with 503
-    /// and Retry-After (ServiceDefaults' DatabaseOutage), and the caller decides whether to repeat
+    /// and Retry-After (ServiceDefaults' DependencyOutage), and the caller decides whether to repeat
     /// it, rather than hanging for the retries' half minute.
     /// </summary>
     public static IHostApplicationBuilder AddApiData(this IHostApplicationBuilder builder)

@@ -57,7 +57,7 @@ public sealed partial class SessionTicketStore(
             if (written == 0)
                 await sessions.ExecuteUpdateAsync(s => s.SetProperty(x => x.ExpiresAt, ticket.Properties.ExpiresUtc));
         }
-        catch (Exception ex) when (DatabaseOutage.IsOutage(ex))
+        catch (Exception ex) when (DependencyOutage.IsOutage(ex))
         {
             // Called as the response starts, when no error page can be shown any more. Nothing is
             // lost: renewed tokens were already stored by RefreshOnceAsync, under the row lock; only
@@ -72,7 +72,7 @@ public sealed partial class SessionTicketStore(
     public Task<AuthenticationTicket?> RetrieveAsync(string key, HttpContext httpContext, CancellationToken cancellationToken) =>
         // The error page for a database outage must render: its re-executed request does not look
         // for the session again (it would fail the same way), and shows the page signed out.
-        httpContext.Features.Get<IExceptionHandlerFeature>() is { Error: var error } && DatabaseOutage.IsOutage(error)
+        httpContext.Features.Get<IExceptionHandlerFeature>() is { Error: var error } && DependencyOutage.IsOutage(error)
             ? Task.FromResult<AuthenticationTicket?>(null)
             : RetrieveAsync(key);
 

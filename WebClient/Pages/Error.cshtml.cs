@@ -15,14 +15,14 @@ public sealed class ErrorModel : PageModel
 {
     public string? TraceId { get; private set; }
 
-    /// <summary>The database is away (503): nothing is wrong with the request, and it will work again shortly.</summary>
+    /// <summary>A service it needs is away (503): nothing is wrong with the request, and it will work again shortly.</summary>
     public bool Unavailable => Response.StatusCode == StatusCodes.Status503ServiceUnavailable;
 
     public void OnGet()
     {
         TraceId = Activity.Current?.TraceId.ToString() ?? HttpContext.TraceIdentifier;
         if (Unavailable)
-            Response.Headers.RetryAfter = ((int)DatabaseOutage.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Response.Headers.RetryAfter = ((int)DependencyOutage.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public void OnPost() => OnGet();

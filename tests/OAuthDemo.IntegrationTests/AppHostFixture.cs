@@ -42,6 +42,9 @@ public class AppHostFixture : IAsyncLifetime
     public const string CappedRefreshClientId = "harness-capped";
     public static readonly TimeSpan CappedRefreshMaxLifetime = TimeSpan.FromSeconds(10);
 
+    /// <summary>The implicit-consent client again (same secret), whose token writes a test makes fail.</summary>
+    public const string FailingWritesClientId = "harness-failing";
+
     /// <summary>A user only the lockout test signs in as, so locking it disturbs no other test.</summary>
     public const string LockoutUser = "carol";
 
@@ -199,6 +202,7 @@ public class AppHostFixture : IAsyncLifetime
             })
             .WithClient(implicitConsentClient)
             .WithClient(implicitConsentClient with { ClientId = CappedRefreshClientId, RefreshTokenMaxLifetime = CappedRefreshMaxLifetime })
+            .WithClient(implicitConsentClient with { ClientId = FailingWritesClientId })
             .WithClient(new DemoClient(MachineClientId)
             {
                 Secret = appHost.AddParameter($"{MachineClientId}-secret", secret: true),

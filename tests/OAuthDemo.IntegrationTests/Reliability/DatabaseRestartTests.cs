@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using Microsoft.Extensions.DependencyInjection;
 using OAuthDemo.IntegrationTests.Infrastructure;
 using OAuthDemo.IntegrationTests.Worker;
 
@@ -39,14 +38,8 @@ public class DatabaseRestartTests(AppHostFixture fixture, ITestOutputHelper outp
 
         await Task.Delay(TimeSpan.FromSeconds(3), Ct);
         var restart = Stopwatch.StartNew();
-        var model = fixture.App.Services.GetRequiredService<DistributedApplicationModel>();
-        var restarted = await fixture.App.ResourceCommands.ExecuteCommandAsync(model.Resources.Single(r => r.Name == "postgres"), KnownResourceCommands.RestartCommand, Ct);
-        Assert.True(restarted.Success, restarted.Message);
-        using (var healthy = CancellationTokenSource.CreateLinkedTokenSource(Ct))
-        {
-            healthy.CancelAfter(TimeSpan.FromSeconds(90));
-            await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("postgres", healthy.Token);
-        }
+        await fixture.RunCommandAsync("postgres", KnownResourceCommands.RestartCommand);
+        await fixture.WaitUntilHealthyAsync("postgres", TimeSpan.FromSeconds(90));
         var databaseBack = DateTimeOffset.UtcNow;
         output.WriteLine($"postgres restarted and healthy after {restart.Elapsed.TotalSeconds:F1} s");
 

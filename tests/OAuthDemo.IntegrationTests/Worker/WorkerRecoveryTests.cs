@@ -1,5 +1,4 @@
-using Aspire.Hosting.ApplicationModel;
-using Microsoft.Extensions.DependencyInjection;
+using OAuthDemo.IntegrationTests.Infrastructure;
 
 namespace OAuthDemo.IntegrationTests.Worker;
 
@@ -7,18 +6,11 @@ namespace OAuthDemo.IntegrationTests.Worker;
 [Trait("Category", "Reliability")]
 public class WorkerRecoveryTests(AppHostFixture fixture)
 {
-    private async Task RunCommandAsync(string resource, string command)
-    {
-        var model = fixture.App.Services.GetRequiredService<DistributedApplicationModel>();
-        var result = await fixture.App.ResourceCommands.ExecuteCommandAsync(model.Resources.Single(r => r.Name == resource), command, Ct);
-        Assert.True(result.Success, $"{command} {resource}: {result.Message}");
-    }
-
     [Fact]
     public async Task The_worker_survives_an_auth_server_outage_and_recovers_by_itself()
     {
         var limit = TimeSpan.FromSeconds(120);
-        await RunCommandAsync("authserver", KnownResourceCommands.StopCommand);
+        await fixture.RunCommandAsync("authserver", KnownResourceCommands.StopCommand);
         try
         {
             // Once its cached token needs renewing, the worker cannot get one and says so.
@@ -27,12 +19,10 @@ public class WorkerRecoveryTests(AppHostFixture fixture)
         }
         finally
         {
-            await RunCommandAsync("authserver", KnownResourceCommands.StartCommand);
+            await fixture.RunCommandAsync("authserver", KnownResourceCommands.StartCommand);
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        timeout.CancelAfter(limit);
-        await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("authserver", timeout.Token);
+        await fixture.WaitUntilHealthyAsync("authserver", limit);
         var before = await WorkerHealth.ReadAsync(fixture, Ct);
 
         var recovered = await WorkerHealth.WaitUntilAsync(fixture, h => h.ConsecutiveFailures == 0 && h.Successes > before.Successes, limit, Ct);

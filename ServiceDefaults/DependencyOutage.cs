@@ -8,11 +8,12 @@ using Npgsql;
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// While PostgreSQL is down or restarting, a request that needs it is answered <c>503</c> with
-/// <c>Retry-After</c>, never a 500 with internals, and works again as soon as the database is back:
-/// Npgsql's pool drops broken connections by itself, so no service needs a restart.
+/// While something a service depends on is away (PostgreSQL down or restarting, the auth server
+/// or the API not answering), a request that needs it is answered <c>503</c> with
+/// <c>Retry-After</c>, never a 500 with internals, and works again as soon as it is back: Npgsql's
+/// pool and HttpClient's connections recover by themselves, so no service needs a restart.
 /// </summary>
-public static class DatabaseOutage
+public static class DependencyOutage
 {
     public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
 
@@ -34,11 +35,25 @@ public static class DatabaseOutage
         return false;
     }
 
-    /// <summary>The status an unhandled exception gets: 503 for an outage, 400 for an unreadable request, else 500.</summary>
+    /// <summary>
+    /// True when a call to another service got no answer at all (refused, reset, timed out, or
+    /// cut short by the resilience pipeline), as opposed to an answer this service did not like.
+    /// </summary>
+    public static bool IsUnansweredCall(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is HttpRequestException { StatusCode: null } or Polly.ExecutionRejectedException)
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>The status an unhandled exception gets: 503 when a dependency is away, 400 for an unreadable request, else 500.</summary>
     public static int StatusCodeOf(Exception exception) => exception switch
     {
         BadHttpRequestException bad => bad.StatusCode,
-        _ when IsOutage(exception) => StatusCodes.Status503ServiceUnavailable,
+        _ when IsOutage(exception) || IsUnansweredCall(exception) => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,
     };
 
@@ -54,7 +69,7 @@ public static class DatabaseOutage
                 return;
             context.HttpContext.Response.Headers.RetryAfter = ((int)RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
             context.ProblemDetails.Title = "Temporarily unavailable";
-            context.ProblemDetails.Detail = "The service cannot reach its database. Try again in a few seconds.";
+            context.ProblemDetails.Detail = "A service this one depends on is not answering. Try again in a few seconds.";
             context.ProblemDetails.Extensions["error"] = "temporarily_unavailable";
         });
 

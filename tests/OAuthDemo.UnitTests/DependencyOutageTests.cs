@@ -6,8 +6,8 @@ using Npgsql;
 
 namespace OAuthDemo.UnitTests;
 
-/// <summary>Which failures mean "the database is away" (503, try again) and which are real errors (500).</summary>
-public class DatabaseOutageTests
+/// <summary>Which failures mean "a dependency is away" (503, try again) and which are real errors (500).</summary>
+public class DependencyOutageTests
 {
     private static PostgresException Postgres(string sqlState) => new("message", "FATAL", "FATAL", sqlState);
 
@@ -20,6 +20,11 @@ public class DatabaseOutageTests
         Postgres(PostgresErrorCodes.TooManyConnections),
         new InvalidOperationException("An exception has been raised that is likely due to a transient failure.", new NpgsqlException("reset")),
         new DbUpdateException("save failed", new NpgsqlException("reset")),
+        // Calls to another service that got no answer.
+        new HttpRequestException("Connection refused", new SocketException((int)SocketError.ConnectionRefused)),
+        new InvalidOperationException("IDX20803: Unable to obtain configuration", new HttpRequestException("reset")),
+        new Polly.Timeout.TimeoutRejectedException("timed out"),
+        new Polly.CircuitBreaker.BrokenCircuitException("open"),
     ];
 
     public static TheoryData<Exception> Errors =>
@@ -29,25 +34,26 @@ public class DatabaseOutageTests
         new DbUpdateException("save failed", Postgres(PostgresErrorCodes.ForeignKeyViolation)),
         new InvalidOperationException("a bug"),
         new TimeoutException("not the database"),
+        // An answer, even a bad one, is not an outage.
+        new HttpRequestException("Response status code does not indicate success: 400", null, System.Net.HttpStatusCode.BadRequest),
     ];
 
     [Theory]
     [MemberData(nameof(Outages))]
-    public void An_unreachable_or_restarting_database_is_an_outage(Exception exception)
+    public void An_unreachable_database_or_service_is_an_outage(Exception exception)
     {
-        Assert.True(DatabaseOutage.IsOutage(exception));
-        Assert.Equal(StatusCodes.Status503ServiceUnavailable, DatabaseOutage.StatusCodeOf(exception));
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, DependencyOutage.StatusCodeOf(exception));
     }
 
     [Theory]
     [MemberData(nameof(Errors))]
-    public void A_refused_statement_or_a_bug_is_not(Exception exception)
+    public void A_refused_statement_an_answer_or_a_bug_is_not(Exception exception)
     {
-        Assert.False(DatabaseOutage.IsOutage(exception));
-        Assert.Equal(StatusCodes.Status500InternalServerError, DatabaseOutage.StatusCodeOf(exception));
+        Assert.False(DependencyOutage.IsOutage(exception) || DependencyOutage.IsUnansweredCall(exception));
+        Assert.Equal(StatusCodes.Status500InternalServerError, DependencyOutage.StatusCodeOf(exception));
     }
 
     [Fact]
     public void An_unreadable_request_keeps_its_own_status() =>
-        Assert.Equal(StatusCodes.Status413PayloadTooLarge, DatabaseOutage.StatusCodeOf(new BadHttpRequestException("too large", StatusCodes.Status413PayloadTooLarge)));
+        Assert.Equal(StatusCodes.Status413PayloadTooLarge, DependencyOutage.StatusCodeOf(new BadHttpRequestException("too large", StatusCodes.Status413PayloadTooLarge)));
 }

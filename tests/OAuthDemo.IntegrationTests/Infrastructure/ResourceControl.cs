@@ -1,0 +1,21 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace OAuthDemo.IntegrationTests.Infrastructure;
+
+/// <summary>Stops, starts and restarts the system's resources with Aspire's own resource commands, as the dashboard does.</summary>
+public static class ResourceControl
+{
+    public static async Task RunCommandAsync(this AppHostFixture fixture, string resource, string command)
+    {
+        var model = fixture.App.Services.GetRequiredService<DistributedApplicationModel>();
+        var result = await fixture.App.ResourceCommands.ExecuteCommandAsync(model.Resources.Single(r => r.Name == resource), command, Ct);
+        Assert.True(result.Success, $"{command} {resource}: {result.Message}");
+    }
+
+    public static async Task WaitUntilHealthyAsync(this AppHostFixture fixture, string resource, TimeSpan limit)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(limit);
+        await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+    }
+}
