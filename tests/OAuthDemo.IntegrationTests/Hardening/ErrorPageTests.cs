@@ -4,7 +4,10 @@ using OAuthDemo.IntegrationTests.Infrastructure;
 
 namespace OAuthDemo.IntegrationTests.Hardening;
 
-/// <summary>An unhandled failure in the web client shows its error page: an apology and a trace id, no internals.</summary>
+/// <summary>
+/// A failure in the web client shows its error page, never internals: here the auth server does not
+/// answer, which is a 503 "temporarily unavailable" page with the trace id.
+/// </summary>
 public class ErrorPageTests(AppHostFixture fixture)
 {
     [Fact]
@@ -26,8 +29,9 @@ public class ErrorPageTests(AppHostFixture fixture)
         using var response = await http.GetAsync("/account/login", Ct);
         var html = await response.Content.ReadAsStringAsync(Ct);
 
-        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
-        Assert.Contains("Something went wrong", html);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("data-testid=\"unavailable\"", html);
+        Assert.NotNull(response.Headers.RetryAfter);
         Assert.Matches("data-testid=\"trace-id\">[0-9a-f]{32}<", html);
         // Not the developer exception page, nor anything it would say.
         Assert.DoesNotContain("Exception", html);

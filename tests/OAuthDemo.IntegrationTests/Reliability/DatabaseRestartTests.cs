@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using Npgsql;
 using OAuthDemo.IntegrationTests.Infrastructure;
 using OAuthDemo.IntegrationTests.Worker;
 
@@ -70,6 +71,7 @@ public class DatabaseRestartTests(AppHostFixture fixture, ITestOutputHelper outp
         Assert.All(tail, o => Assert.True(IsSuccess(o.Status), $"{o.Operation} still failed {o.Status} at {o.At:HH:mm:ss.fff}"));
 
         // Nothing lost, nothing invented: the notes in apidb are exactly those that got a 201.
+        NpgsqlConnection.ClearAllPools(); // this process's own connections from before the restart are dead
         var apidb = await fixture.ConnectionStringOfAsync("apidb");
         var stored = (await Sql.QueryAsync(apidb, """SELECT "Text" FROM "Notes" WHERE "Text" LIKE 'restart-%'""", r => r.GetString(0))).ToHashSet();
         var created = all.Where(o => o.Status == HttpStatusCode.Created).Select(o => o.NoteText!).ToHashSet();
