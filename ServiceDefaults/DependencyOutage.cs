@@ -17,6 +17,10 @@ public static class DependencyOutage
 {
     public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
 
+    /// <summary>Tells the caller, on a 503, when to try again.</summary>
+    public static void AskToRetryLater(HttpResponse response) =>
+        response.Headers.RetryAfter = ((int)RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>
     /// True when the exception, or one inside it, says the database could not be reached or went
     /// away (refused, reset, timed out, shutting down), not that it refused this request's data.
@@ -67,7 +71,7 @@ public static class DependencyOutage
         {
             if (context.ProblemDetails.Status != StatusCodes.Status503ServiceUnavailable)
                 return;
-            context.HttpContext.Response.Headers.RetryAfter = ((int)RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            AskToRetryLater(context.HttpContext.Response);
             context.ProblemDetails.Title = "Temporarily unavailable";
             context.ProblemDetails.Detail = "A service this one depends on is not answering. Try again in a few seconds.";
             context.ProblemDetails.Extensions["error"] = "temporarily_unavailable";

@@ -37,7 +37,7 @@ public sealed class ErrorModel : PageModel
         var reExecuted = HttpContext.Features.Get<IStatusCodeReExecuteFeature>() is not null || HttpContext.Features.Get<IExceptionHandlerFeature>() is not null;
         var status = reExecuted ? Response.StatusCode : 500;
         if (status == StatusCodes.Status503ServiceUnavailable)
-            Response.Headers.RetryAfter = ((int)DependencyOutage.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            DependencyOutage.AskToRetryLater(Response);
         (Title, Description) = status switch
         {
             404 => ("Page not found", "There is no page at this address."),

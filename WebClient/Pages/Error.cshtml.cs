@@ -22,7 +22,7 @@ public sealed class ErrorModel : PageModel
     {
         TraceId = Activity.Current?.TraceId.ToString() ?? HttpContext.TraceIdentifier;
         if (Unavailable)
-            Response.Headers.RetryAfter = ((int)DependencyOutage.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            DependencyOutage.AskToRetryLater(Response);
     }
 
     public void OnPost() => OnGet();
