@@ -12,10 +12,9 @@ internal static class ErrorPagesExtensions
         // Unhandled failures: a problem document for programs (503 temporarily_unavailable while the
         // database is away), the /error page for people; in Development too, as in the web client.
         app.UseWhen(context => IsMachineEndpoint(context.Request.Path), machines => machines.UseProblemDetailsForExceptions());
-        app.UseWhen(context => !IsMachineEndpoint(context.Request.Path), pages => pages.UseExceptionHandler(
-            new ExceptionHandlerOptions { ExceptionHandlingPath = "/error", StatusCodeSelector = DependencyOutage.StatusCodeOf }));
-
-        app.UseWhen(context => !IsMachineEndpoint(context.Request.Path), pages => pages.UseStatusCodePagesWithReExecute("/error"));
+        app.UseWhen(context => !IsMachineEndpoint(context.Request.Path), pages => pages
+            .UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = "/error", StatusCodeSelector = DependencyOutage.StatusCodeOf })
+            .UseStatusCodePagesWithReExecute("/error"));
         return app;
     }
 
