@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using OAuthDemo.IntegrationTests.Infrastructure;
 
 namespace OAuthDemo.IntegrationTests.Hardening;
@@ -22,9 +21,8 @@ public class ErrorPageTests(AppHostFixture fixture)
             ["Authentication__Authority"] = "http://127.0.0.1:1/",
             ["WebClient__ResourceApi"] = "http://127.0.0.1:1/",
         });
-        await webClient.WaitForOutputAsync("Now listening on", TimeSpan.FromSeconds(90), Ct);
-        var address = Regex.Match(webClient.Output, @"Now listening on: (http://\S+)").Groups[1].Value;
-        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(address) };
+        var address = await webClient.ListeningAddressAsync(TimeSpan.FromSeconds(90), Ct);
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = address };
 
         using var response = await http.GetAsync("/account/login", Ct);
         var html = await response.Content.ReadAsStringAsync(Ct);

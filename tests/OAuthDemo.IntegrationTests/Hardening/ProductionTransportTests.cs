@@ -16,9 +16,6 @@ public partial class ProductionTransportTests(AppHostFixture fixture)
 {
     private const string PublicHost = "login.example.test";
 
-    [GeneratedRegex(@"Now listening on: (http://\S+)")]
-    private static partial Regex ListeningOn();
-
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
 
@@ -45,8 +42,7 @@ public partial class ProductionTransportTests(AppHostFixture fixture)
         environment["AuthServer__Clients__native__GrantTypes__0"] = "authorization_code";
         environment["AuthServer__Clients__native__Scopes__0"] = "openid";
         await using var server = ServiceProcess.AuthServer(environment);
-        await server.WaitForOutputAsync("Now listening on", TimeSpan.FromSeconds(120), Ct);
-        var address = new Uri(ListeningOn().Match(server.Output).Groups[1].Value);
+        var address = await server.ListeningAddressAsync(TimeSpan.FromSeconds(120), Ct);
         using var direct = Client(address, IPAddress.Loopback, viaProxy: false);
         using var stranger = Client(address, IPAddress.Parse("127.0.0.2"), viaProxy: true);
         using var proxy = Client(address, IPAddress.Loopback, viaProxy: true);
@@ -92,8 +88,7 @@ public partial class ProductionTransportTests(AppHostFixture fixture)
         environment["Authentication__Authority"] = $"https://{PublicHost}/";
         environment["WebClient__ResourceApi"] = "https://api.example.test/";
         await using var webClient = ServiceProcess.WebClient(environment);
-        await webClient.WaitForOutputAsync("Now listening on", TimeSpan.FromSeconds(120), Ct);
-        var address = new Uri(ListeningOn().Match(webClient.Output).Groups[1].Value);
+        var address = await webClient.ListeningAddressAsync(TimeSpan.FromSeconds(120), Ct);
         using var direct = Client(address, IPAddress.Loopback, viaProxy: false);
         using var stranger = Client(address, IPAddress.Parse("127.0.0.2"), viaProxy: true);
         using var proxy = Client(address, IPAddress.Loopback, viaProxy: true);

@@ -76,6 +76,13 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until the service listens; the address it chose (it was given port 0).</summary>
+    public async Task<Uri> ListeningAddressAsync(TimeSpan limit, CancellationToken ct)
+    {
+        await WaitForOutputAsync("Now listening on", limit, ct);
+        return new Uri(System.Text.RegularExpressions.Regex.Match(Output, @"Now listening on: (http://\S+)").Groups[1].Value);
+    }
+
     private void Append(string? line)
     {
         if (line is null)
