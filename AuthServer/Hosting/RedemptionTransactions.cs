@@ -28,8 +28,13 @@ internal static class RedemptionTransactions
                 var db = context.RequestServices.GetRequiredService<AuthDbContext>();
                 await using var transaction = await db.Database.BeginTransactionAsync(context.RequestAborted);
                 // Committed as the answer starts: a client never holds tokens the database does not.
-                // A refusal (4xx) commits too, so a detected replay still revokes its sign-in.
-                context.Response.OnStarting(() => context.Response.StatusCode < 500 ? transaction.CommitAsync() : Task.CompletedTask);
+                // New tokens for a client that has gone (its timeout) are not committed: it will retry
+                // with the same code or token. A refusal (4xx) always commits, so a detected replay
+                // revokes its sign-in even if the caller hangs up.
+                context.Response.OnStarting(() =>
+                    context.Response.StatusCode >= 500 || (context.Response.StatusCode < 300 && context.RequestAborted.IsCancellationRequested)
+                        ? Task.CompletedTask
+                        : transaction.CommitAsync());
                 await next(context);
                 if (!context.Response.HasStarted)
                     await context.Response.StartAsync(context.RequestAborted);
