@@ -47,7 +47,8 @@ public static class DependencyOutage
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is HttpRequestException { StatusCode: null } or Polly.ExecutionRejectedException)
+            // The last: HttpClient.Timeout ran out (the OIDC handler's back channel has no pipeline).
+            if (e is HttpRequestException { StatusCode: null } or Polly.ExecutionRejectedException or TaskCanceledException { InnerException: TimeoutException })
                 return true;
         }
         return false;

@@ -9,7 +9,13 @@ internal static class ApiClientExtensions
     {
         services.AddHttpContextAccessor();
         services.AddTransient<UserAccessTokenHandler>();
-        services.AddHttpClient<NotesApiClient>(http => http.BaseAddress = new Uri(ServiceUrls.ResourceApi(config).TrimEnd('/') + "/"))
+        services.AddHttpClient<NotesApiClient>(http =>
+            {
+                http.BaseAddress = new Uri(ServiceUrls.ResourceApi(config).TrimEnd('/') + "/");
+                // Someone is waiting for the page: an API that does not answer (a stopped service behind
+                // a proxy may accept and never reply) is reported after 10 s, retries included, not 30.
+                http.Timeout = TimeSpan.FromSeconds(10);
+            })
             .AddHttpMessageHandler<UserAccessTokenHandler>();
         return services;
     }

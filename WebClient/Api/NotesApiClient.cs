@@ -38,7 +38,7 @@ public sealed partial class NotesApiClient(HttpClient http, ILogger<NotesApiClie
                     return new(response.StatusCode == HttpStatusCode.NoContent ? default : await response.Content.ReadFromJsonAsync<T>(ct), null);
                 return new(default, await DescribeAsync(response, ct));
             }
-            catch (HttpRequestException ex)
+            catch (Exception ex) when (ex is HttpRequestException || DependencyOutage.IsUnansweredCall(ex))
             {
                 // The exception's text names internal addresses: logged, not shown.
                 LogUnreachable(logger, ex);

@@ -53,6 +53,9 @@ internal static class WebClientAuthenticationExtensions
                 // Authentication:Authority when set (standalone), else the auth server found by service discovery.
                 options.Authority = builder.Configuration.GetAuthority();
                 options.RequireHttpsMetadata = !builder.Environment.IsDevelopment();
+                // Discovery, the pushed request and the code redemption: with the auth server down,
+                // the sign-in page says so after 10 s instead of the default 60.
+                options.BackchannelTimeout = TimeSpan.FromSeconds(10);
                 options.ClientId = settings.ClientId;
                 options.ClientSecret = settings.ClientSecret;
 

@@ -23,6 +23,7 @@ public class DependencyOutageTests
         // Calls to another service that got no answer.
         new HttpRequestException("Connection refused", new SocketException((int)SocketError.ConnectionRefused)),
         new InvalidOperationException("IDX20803: Unable to obtain configuration", new HttpRequestException("reset")),
+        new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout of 10 seconds elapsing.", new TimeoutException()),
     ];
 
     public static TheoryData<Exception> Errors =>
@@ -32,6 +33,7 @@ public class DependencyOutageTests
         new DbUpdateException("save failed", Postgres(PostgresErrorCodes.ForeignKeyViolation)),
         new InvalidOperationException("a bug"),
         new TimeoutException("not the database"),
+        new TaskCanceledException("the caller gave up"),
         // An answer, even a bad one, is not an outage.
         new HttpRequestException("Response status code does not indicate success: 400", null, System.Net.HttpStatusCode.BadRequest),
     ];
