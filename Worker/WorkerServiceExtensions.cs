@@ -13,6 +13,7 @@ internal static class WorkerServiceExtensions
             .Validate(s => ClientAssertions.IsUsableKey(s.ClientKey),
                 "Worker:ClientKey is missing or not an ECDSA P-256 private key in PEM: the worker signs its client assertions with it (the AppHost sets it).")
             .Validate(s => s.Interval > TimeSpan.Zero, "Worker:Interval must be positive.")
+            .Validate(s => s.MaxBackoff >= s.Interval, "Worker:MaxBackoff must be at least Worker:Interval.")
             .ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
@@ -27,7 +28,12 @@ internal static class WorkerServiceExtensions
         services.AddTransient<TokenCachingHandler>();
 
         services.AddHttpClient<StatsClient>((sp, http) =>
-                http.BaseAddress = sp.GetRequiredService<IOptions<WorkerSettings>>().Value.ResourceApi)
+            {
+                http.BaseAddress = sp.GetRequiredService<IOptions<WorkerSettings>>().Value.ResourceApi;
+                // A poll that gets no answer (from the API, or the auth server for its token) fails
+                // after 10 s, retries included, and the next one backs off; not 30 s per poll.
+                http.Timeout = TimeSpan.FromSeconds(10);
+            })
             .AddHttpMessageHandler<TokenCachingHandler>();
 
         services.AddHostedService<StatsPoller>();

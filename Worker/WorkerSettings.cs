@@ -21,6 +21,13 @@ public sealed class WorkerSettings
     /// <summary>The resource API; by default found through Aspire service discovery.</summary>
     public Uri ResourceApi { get; set; } = new("https+http://resourceapi");
 
+    /// <summary>
+    /// The longest wait between calls while they fail: after each failure the wait doubles, from
+    /// <see cref="Interval"/> up to this, so a service that is down is not hammered and is found
+    /// again soon after it is back.
+    /// </summary>
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Consecutive failed calls after which the health check reports unhealthy.</summary>
     public int UnhealthyAfterFailures { get; set; } = 3;
 }

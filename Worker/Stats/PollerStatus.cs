@@ -10,6 +10,7 @@ public sealed class PollerStatus
 
     public DateTimeOffset? LastAttemptAt { get; private set; }
     public DateTimeOffset? LastSuccessAt { get; private set; }
+    public DateTimeOffset? NextAttemptAt { get; private set; }
     public string LastOutcome { get; private set; } = "not called yet";
     public int ConsecutiveFailures { get; private set; }
     public long Calls { get; private set; }
@@ -37,6 +38,12 @@ public sealed class PollerStatus
         }
     }
 
+    public void RecordNextAttempt(DateTimeOffset at)
+    {
+        lock (_lock)
+            NextAttemptAt = at;
+    }
+
     public IReadOnlyDictionary<string, object> Snapshot()
     {
         lock (_lock)
@@ -45,6 +52,7 @@ public sealed class PollerStatus
             {
                 ["lastAttemptAt"] = LastAttemptAt?.ToString("O") ?? "",
                 ["lastSuccessAt"] = LastSuccessAt?.ToString("O") ?? "",
+                ["nextAttemptAt"] = NextAttemptAt?.ToString("O") ?? "",
                 ["lastOutcome"] = LastOutcome,
                 ["consecutiveFailures"] = ConsecutiveFailures,
                 ["calls"] = Calls,

@@ -2,18 +2,44 @@ using Microsoft.Extensions.Options;
 
 namespace OAuthDemo.Worker.Stats;
 
-/// <summary>Calls <c>GET /api/stats</c> every <c>Worker:Interval</c> and records how it went.</summary>
+/// <summary>
+/// Calls <c>GET /api/stats</c> every <c>Worker:Interval</c> and records how it went; while calls
+/// fail, it waits longer each time (<see cref="NextWait"/>).
+/// </summary>
 public sealed partial class StatsPoller(StatsClient api, PollerStatus status, IOptions<WorkerSettings> options, TimeProvider clock, ILogger<StatsPoller> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.Interval, clock);
-        do
+        var settings = options.Value;
+        while (!stoppingToken.IsCancellationRequested)
         {
             await PollOnceAsync(stoppingToken);
+            var wait = NextWait(status.ConsecutiveFailures, settings.Interval, settings.MaxBackoff);
+            status.RecordNextAttempt(clock.GetUtcNow() + wait);
+            try
+            {
+                await Task.Delay(wait, clock, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>
+    /// The interval while calls succeed; after <paramref name="consecutiveFailures"/> failures, the
+    /// interval doubled that many times, at most <paramref name="maxBackoff"/>. Each call already
+    /// retries a few times within the standard resilience pipeline; this spaces the calls themselves.
+    /// </summary>
+    public static TimeSpan NextWait(int consecutiveFailures, TimeSpan interval, TimeSpan maxBackoff)
+    {
+        var ceiling = maxBackoff > interval ? maxBackoff : interval;
+        var wait = interval;
+        for (var i = 0; i < consecutiveFailures && wait < ceiling; i++)
+            wait *= 2;
+        return wait < ceiling ? wait : ceiling;
     }
 
     private async Task PollOnceAsync(CancellationToken ct)
@@ -26,7 +52,7 @@ public sealed partial class StatsPoller(StatsClient api, PollerStatus status, IO
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
-            // Transient failures were already retried by the resilience pipeline; try again next tick.
+            // Transient failures were already retried by the resilience pipeline; the next call waits longer.
             status.RecordFailure(clock.GetUtcNow(), ex.Message);
             LogFailed(logger, status.ConsecutiveFailures, ex.Message);
         }
