@@ -92,6 +92,9 @@ public class AppHostFixture : IAsyncLifetime
     public static readonly TimeSpan WorkerInterval = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan WorkerTokenLifetime = TimeSpan.FromSeconds(20);
 
+    /// <summary>While its calls fail the worker waits longer each time, up to this: it backs off, and is back soon after its dependency.</summary>
+    public static readonly TimeSpan WorkerMaxBackoff = TimeSpan.FromSeconds(4);
+
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"oauthdemo-tests-{Guid.NewGuid():N}");
     private readonly Dictionary<string, ConcurrentQueue<string>> _logs = ServiceProjects.ToDictionary(p => p, _ => new ConcurrentQueue<string>());
     private readonly CancellationTokenSource _stopWatching = new();
@@ -107,7 +110,10 @@ public class AppHostFixture : IAsyncLifetime
             ["Postgres:Mode=local", $"Postgres:DataDirectory={_dataDirectory}"],
             (options, _) => options.DisableDashboard = true);
 
-        appHost.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        appHost.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning)
+            // A stopped service's failed health checks, with their stacks, would bury a failure's
+            // message in the test output (tests that stop services wait for health themselves).
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
         AddTestClientsAndUsers(appHost);
         Customize(appHost);
 
@@ -115,7 +121,9 @@ public class AppHostFixture : IAsyncLifetime
         appHost.CreateResourceBuilder<ProjectResource>("resourceapi")
             .WithEnvironment("Authentication__ClockSkew", "00:00:01");
         appHost.CreateResourceBuilder<ProjectResource>("worker")
-            .WithEnvironment("Worker__Interval", WorkerInterval.ToString("c"));
+            .WithEnvironment("Worker__Interval", WorkerInterval.ToString("c"))
+            .WithEnvironment("Worker__MaxBackoff", WorkerMaxBackoff.ToString("c"))
+            .WithEnvironment("Worker__UnhealthyAfterFailures", "2");
 
         // No dashboard here, so nothing receives telemetry: without this, each service's OTLP
         // exporter retries a dead endpoint on shutdown for ~11 s, longer than DCP waits to stop it.
@@ -255,6 +263,15 @@ public class AppHostFixture : IAsyncLifetime
 
     /// <summary>Everything a service (all its replicas) has logged so far.</summary>
     public IReadOnlyCollection<string> LogOf(string project) => _logs[project];
+
+    /// <summary>A service's warnings and errors so far, each with its message line, for a failed test's output.</summary>
+    public IEnumerable<string> WarningsOf(string project)
+    {
+        var lines = _logs[project].ToList();
+        for (var i = 0; i < lines.Count; i++)
+            if (lines[i].StartsWith("warn:", StringComparison.Ordinal) || lines[i].StartsWith("fail:", StringComparison.Ordinal) || lines[i].StartsWith("crit:", StringComparison.Ordinal))
+                yield return i + 1 < lines.Count ? $"{lines[i]} {lines[i + 1].Trim()}" : lines[i];
+    }
 
     public IReadOnlyCollection<string> AuthServerLog => LogOf("authserver");
 

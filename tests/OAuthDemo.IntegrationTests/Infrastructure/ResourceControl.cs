@@ -12,6 +12,13 @@ public static class ResourceControl
         Assert.True(result.Success, $"{command} {resource}: {result.Message}");
     }
 
+    /// <summary>Runs a command on one instance of a replicated resource (its id, e.g. <c>authserver-abcd1234</c>).</summary>
+    public static async Task RunCommandOnInstanceAsync(this AppHostFixture fixture, string instanceId, string command)
+    {
+        var result = await fixture.App.ResourceCommands.ExecuteCommandAsync(instanceId, command, Ct);
+        Assert.True(result.Success, $"{command} {instanceId}: {result.Message}");
+    }
+
     public static async Task WaitUntilHealthyAsync(this AppHostFixture fixture, string resource, TimeSpan limit)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);

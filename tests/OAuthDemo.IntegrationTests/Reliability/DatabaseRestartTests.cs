@@ -58,6 +58,11 @@ public class DatabaseRestartTests(AppHostFixture fixture, ITestOutputHelper outp
                              $"first success {(firstAfter - databaseBack)?.TotalSeconds:F1} s after the database was back");
         }
 
+        // Shown only if the test fails: what the services said about it.
+        foreach (var service in new[] { "webclient", "authserver", "resourceapi" })
+            foreach (var warning in fixture.WarningsOf(service))
+                output.WriteLine($"{service}: {warning}");
+
         // Never a 500, and every refusal is the documented one.
         Assert.DoesNotContain(all, o => (int)o.Status >= 500 && o.Status != HttpStatusCode.ServiceUnavailable);
         Assert.All(all.Where(o => o.Status == HttpStatusCode.ServiceUnavailable), o => Assert.Equal("temporarily_unavailable", o.Error));
