@@ -22,6 +22,15 @@ public static class DependencyOutage
         response.Headers.RetryAfter = ((int)RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
+    /// The connection string with Npgsql's keepalive on. A database restart breaks every pooled
+    /// connection, and Npgsql hands each one out again (failing one more request) unless something
+    /// notices first: a keepalive on idle connections does, so the pool is fresh within seconds of
+    /// the database coming back.
+    /// </summary>
+    public static string WithIdleConnectionChecks(string? connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { KeepAlive = 5 }.ConnectionString;
+
+    /// <summary>
     /// True when the exception, or one inside it, says the database could not be reached or went
     /// away (refused, reset, timed out, shutting down), not that it refused this request's data.
     /// </summary>

@@ -9,7 +9,7 @@ internal static class AuthDatabaseConnection
 
     public static string ConnectionString(IConfiguration configuration) => WithPoolSettings(configuration.GetConnectionString(Name));
 
-    public static string WithPoolSettings(string? connectionString) => new NpgsqlConnectionStringBuilder(connectionString)
+    public static string WithPoolSettings(string? connectionString) => new NpgsqlConnectionStringBuilder(DependencyOutage.WithIdleConnectionChecks(connectionString))
     {
         // Every token request runs the same few statements: parse and plan them once per connection.
         MaxAutoPrepare = 20,

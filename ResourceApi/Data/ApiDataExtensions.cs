@@ -13,7 +13,11 @@ internal static class ApiDataExtensions
     public static IHostApplicationBuilder AddApiData(this IHostApplicationBuilder builder)
     {
         builder.Configuration.RequireConnectionString("apidb");
-        builder.AddNpgsqlDbContext<ApiDbContext>("apidb", settings => settings.DisableRetry = true);
+        builder.AddNpgsqlDbContext<ApiDbContext>("apidb", settings =>
+        {
+            settings.DisableRetry = true;
+            settings.ConnectionString = DependencyOutage.WithIdleConnectionChecks(settings.ConnectionString);
+        });
         return builder;
     }
 

@@ -18,7 +18,11 @@ internal static class WebDatabaseExtensions
     {
         builder.Configuration.RequireConnectionString(ConnectionName);
         // No automatic retries: a session's refresh runs in a transaction of its own (SessionTicketStore).
-        builder.AddNpgsqlDbContext<WebDbContext>(ConnectionName, settings => settings.DisableRetry = true);
+        builder.AddNpgsqlDbContext<WebDbContext>(ConnectionName, settings =>
+        {
+            settings.DisableRetry = true;
+            settings.ConnectionString = DependencyOutage.WithIdleConnectionChecks(settings.ConnectionString);
+        });
 
         // Cookies, OIDC state and stored sessions must be readable by every replica and survive
         // restarts; the key ring is encrypted with a certificate, so a webdb backup reveals nothing.
