@@ -6,8 +6,8 @@ namespace OAuthDemo.WebClient.Authentication;
 /// <summary>
 /// Renews a session's tokens exactly once, however many of its requests need it at the same time,
 /// on however many replicas: refresh tokens rotate and a reused one revokes the whole family (the
-/// user would be signed out). Across replicas the session's row in webdb is the lock
-/// (<see cref="SessionTicketStore.RefreshOnceAsync"/>); within a replica, requests of one session
+/// user would be signed out). Across replicas a claim in the session's row in webdb decides who
+/// redeems (<see cref="SessionTicketStore.RefreshOnceAsync"/>); within a replica, requests of one session
 /// share one attempt, so they hold one database connection between them, not one each.
 /// </summary>
 public sealed partial class SessionRefresher(

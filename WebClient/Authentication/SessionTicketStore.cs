@@ -60,7 +60,7 @@ public sealed partial class SessionTicketStore(
         catch (Exception ex) when (DependencyOutage.IsOutage(ex))
         {
             // Called as the response starts, when no error page can be shown any more. Nothing is
-            // lost: renewed tokens were already stored by RefreshOnceAsync, under the row lock; only
+            // lost: renewed tokens were stored by RefreshOnceAsync (or are kept until they can be); only
             // the session's sliding expiry waits for the next request.
             LogRenewalSkipped(logger, ex.GetType().Name);
         }
@@ -68,6 +68,18 @@ public sealed partial class SessionTicketStore(
 
     [LoggerMessage(EventId = 5103, Level = LogLevel.Warning, Message = "Session not renewed: the database is unavailable ({ExceptionType}); the next request renews it")]
     private static partial void LogRenewalSkipped(ILogger logger, string exceptionType);
+
+    [LoggerMessage(EventId = 5104, Level = LogLevel.Warning, Message = "New tokens of a session could not be stored ({ExceptionType}); kept in memory and stored when the database is back")]
+    private static partial void LogStoreDeferred(ILogger logger, string exceptionType);
+
+    [LoggerMessage(EventId = 5105, Level = LogLevel.Information, Message = "New tokens of a session stored after the database came back")]
+    private static partial void LogStoredLate(ILogger logger);
+
+    [LoggerMessage(EventId = 5106, Level = LogLevel.Error, Message = "New tokens of a session could not be stored before its refresh claim ran out ({ExceptionType}); the session will end at its next refresh")]
+    private static partial void LogStoreAbandoned(ILogger logger, string exceptionType);
+
+    [LoggerMessage(EventId = 5107, Level = LogLevel.Warning, Message = "A session's refresh claim could not be cleared ({ExceptionType}); it runs out by itself")]
+    private static partial void LogClaimLeft(ILogger logger, string exceptionType);
 
     public Task<AuthenticationTicket?> RetrieveAsync(string key, HttpContext httpContext, CancellationToken cancellationToken) =>
         // The error page for a database outage must render: its re-executed request does not look
@@ -90,43 +102,121 @@ public sealed partial class SessionTicketStore(
     }
 
     /// <summary>
-    /// Renews the session's tokens, unless someone already did: the session's row is locked
-    /// (SELECT … FOR UPDATE) while the stored refresh token is redeemed, so whichever replica or
-    /// request gets here first redeems, and the others find the newer tokens in the row. A refusal
-    /// deletes the session; an unavailable auth server leaves it as it was.
+    /// How long a started refresh keeps every other request and replica from starting its own: long
+    /// enough to store the new tokens through a database restart; after it, the one that started is
+    /// presumed gone.
+    /// </summary>
+    public static readonly TimeSpan RefreshLease = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Renews the session's tokens, unless someone already did or is doing it. The refresh token is
+    /// spent the moment the auth server answers, so the order matters: (1) claim the refresh in the
+    /// session's row and commit the claim (SELECT … FOR UPDATE, so one request on one replica wins;
+    /// the others keep the tokens they have, still valid for a while); (2) redeem; (3) store the new
+    /// tokens. If the database goes away between (2) and (3), the claim still stands in the row, so
+    /// nobody redeems the spent token (a replay would revoke the whole sign-in); the new tokens are
+    /// kept in memory and stored as soon as the database is back. A refusal deletes the session.
     /// </summary>
     public async Task<RefreshOutcome> RefreshOnceAsync(
         string key, DateTimeOffset? heldTokensExpireAt, Func<string, string?, CancellationToken, Task<RefreshOutcome>> redeem, CancellationToken ct)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<WebDbContext>();
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var row = await db.Sessions.FromSql($"SELECT * FROM \"Sessions\" WHERE \"Key\" = {key} FOR UPDATE").SingleOrDefaultAsync(ct);
-        if (row is null || Unprotect(row.Ticket) is not { } stored)
-            return new Refused("session_ended"); // signed out meanwhile, here or on another replica
+        AuthenticationTicket stored;
+        DateTimeOffset claimedAt;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<WebDbContext>();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var row = await db.Sessions.FromSql($"SELECT * FROM \"Sessions\" WHERE \"Key\" = {key} FOR UPDATE").SingleOrDefaultAsync(ct);
+            if (row is null || Unprotect(row.Ticket) is not { } ticket)
+                return new Refused("session_ended"); // signed out meanwhile, here or on another replica
+            if (row.TokensExpireAt > heldTokensExpireAt)
+                return new Refreshed(TokensOf(ticket.Properties), RedeemedHere: false); // another request refreshed first
+            claimedAt = clock.GetUtcNow();
+            claimedAt = claimedAt.AddTicks(-(claimedAt.Ticks % 10)); // PostgreSQL keeps microseconds: compared again below
+            if (row.RefreshStartedAt + RefreshLease > claimedAt)
+                return new Unavailable("refresh_in_progress"); // another request is refreshing; these tokens still work
+            if (ticket.Properties.GetTokenValue("refresh_token") is null)
+                return new Refused("no_refresh_token");
 
-        if (row.TokensExpireAt > heldTokensExpireAt)
-            return new Refreshed(TokensOf(stored.Properties), RedeemedHere: false); // another request refreshed first
-        if (stored.Properties.GetTokenValue("refresh_token") is not { } refreshToken)
-            return new Refused("no_refresh_token");
+            row.RefreshStartedAt = claimedAt;
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            stored = ticket;
+        }
 
-        var outcome = await redeem(refreshToken, stored.Properties.GetTokenValue("id_token"), ct);
+        var outcome = await redeem(stored.Properties.GetTokenValue("refresh_token")!, stored.Properties.GetTokenValue("id_token"), ct);
         switch (outcome)
         {
             case Refreshed refreshed:
                 Apply(refreshed.Tokens, stored.Properties);
-                row.Ticket = Protect(stored);
-                row.TokensExpireAt = refreshed.Tokens.ExpiresAt;
+                var ticket = Protect(stored);
+                try
+                {
+                    await StoreRefreshedAsync(key, ticket, refreshed.Tokens.ExpiresAt, ct);
+                }
+                catch (Exception ex) when (DependencyOutage.IsOutage(ex))
+                {
+                    LogStoreDeferred(logger, ex.GetType().Name);
+                    _ = KeepStoringRefreshedAsync(key, ticket, refreshed.Tokens.ExpiresAt, claimedAt + RefreshLease);
+                }
                 break;
             case Refused:
-                db.Sessions.Remove(row);
+                await ForgetAsync(sessions => sessions.ExecuteDeleteAsync(ct));
                 break;
             default:
-                return outcome; // nothing changes; the lock is released
+                // Nothing was spent: let the next request try again.
+                await ForgetAsync(sessions => sessions.Where(s => s.RefreshStartedAt == claimedAt)
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.RefreshStartedAt, (DateTimeOffset?)null), ct));
+                break;
         }
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
         return outcome;
+
+        // Best effort: if the database is away, the claim runs out by itself.
+        async Task ForgetAsync(Func<IQueryable<WebSession>, Task<int>> change)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await change(scope.ServiceProvider.GetRequiredService<WebDbContext>().Sessions.Where(s => s.Key == key));
+            }
+            catch (Exception ex) when (DependencyOutage.IsOutage(ex))
+            {
+                LogClaimLeft(logger, ex.GetType().Name);
+            }
+        }
+    }
+
+    /// <summary>Writes new tokens and ends the claim; never puts back older tokens than the row holds.</summary>
+    private async Task StoreRefreshedAsync(string key, byte[] ticket, DateTimeOffset tokensExpireAt, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<WebDbContext>().Sessions
+            .Where(s => s.Key == key && (s.TokensExpireAt == null || s.TokensExpireAt <= tokensExpireAt))
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Ticket, ticket).SetProperty(x => x.TokensExpireAt, tokensExpireAt)
+                .SetProperty(x => x.RefreshStartedAt, (DateTimeOffset?)null), ct);
+    }
+
+    /// <summary>The spent refresh token's replacement exists only here now: retried every second until the claim runs out.</summary>
+    private async Task KeepStoringRefreshedAsync(string key, byte[] ticket, DateTimeOffset tokensExpireAt, DateTimeOffset until)
+    {
+        while (true)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), clock);
+            try
+            {
+                await StoreRefreshedAsync(key, ticket, tokensExpireAt, CancellationToken.None);
+                LogStoredLate(logger);
+                return;
+            }
+            catch (Exception ex) when (DependencyOutage.IsOutage(ex))
+            {
+                if (clock.GetUtcNow() >= until)
+                {
+                    LogStoreAbandoned(logger, ex.GetType().Name);
+                    return;
+                }
+            }
+        }
     }
 
     /// <summary>Puts new tokens into a session's properties.</summary>

@@ -49,6 +49,12 @@ public sealed class WebSession
 
     /// <summary>When the ticket's access token expires: tells newer tokens from older ones without decrypting.</summary>
     public DateTimeOffset? TokensExpireAt { get; set; }
+
+    /// <summary>
+    /// When a request started redeeming the refresh token; no other starts one for
+    /// <see cref="Authentication.SessionTicketStore.RefreshLease"/> (the token is spent once redeemed).
+    /// </summary>
+    public DateTimeOffset? RefreshStartedAt { get; set; }
 }
 
 /// <summary>One step of a sign-in or refresh, as the flow inspector shows it, encrypted.</summary>

@@ -31,6 +31,32 @@ public static class Sql
         return await command.ExecuteNonQueryAsync(Ct);
     }
 
+    /// <summary>
+    /// Until disposed, <paramref name="table"/> refuses the rows of <paramref name="operation"/>
+    /// (INSERT, UPDATE) for which <paramref name="condition"/> holds, as a lost connection would
+    /// (SQLSTATE 08006): the database failing at exactly that step of a request.
+    /// </summary>
+    public static async Task<IAsyncDisposable> FailingWritesAsync(string connectionString, string table, string operation, string condition)
+    {
+        var name = $"fail_{Guid.NewGuid():N}";
+        await ExecuteAsync(connectionString, $"""
+            CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              IF {condition} THEN
+                RAISE EXCEPTION 'test: the database went away' USING ERRCODE = '08006';
+              END IF;
+              RETURN NEW;
+            END $$;
+            CREATE TRIGGER {name} BEFORE {operation} ON "{table}" FOR EACH ROW EXECUTE FUNCTION {name}();
+            """);
+        return new DroppedWhenDisposed(() => ExecuteAsync(connectionString, $"DROP TRIGGER {name} ON \"{table}\"; DROP FUNCTION {name}();"));
+    }
+
+    private sealed class DroppedWhenDisposed(Func<Task> drop) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await drop();
+    }
+
     private static async Task<NpgsqlConnection> OpenAsync(string connectionString)
     {
         var connection = new NpgsqlConnection(connectionString);

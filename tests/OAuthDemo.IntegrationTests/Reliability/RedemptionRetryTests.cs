@@ -38,25 +38,7 @@ public class RedemptionRetryTests(AppHostFixture fixture)
     /// Until disposed, authdb refuses new tokens of this test's client as a connection failure
     /// would (SQLSTATE 08006), after the code or refresh token was already marked redeemed.
     /// </summary>
-    private async Task<IAsyncDisposable> FailingTokenWritesAsync()
-    {
-        var authdb = await fixture.ConnectionStringOfAsync("authdb");
-        var name = $"fail_{Guid.NewGuid():N}";
-        await Sql.ExecuteAsync(authdb, $"""
-            CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-              IF NEW."ApplicationId" = (SELECT "Id" FROM "OpenIddictApplications" WHERE "ClientId" = '{AppHostFixture.FailingWritesClientId}') THEN
-                RAISE EXCEPTION 'test: the database went away' USING ERRCODE = '08006';
-              END IF;
-              RETURN NEW;
-            END $$;
-            CREATE TRIGGER {name} BEFORE INSERT ON "OpenIddictTokens" FOR EACH ROW EXECUTE FUNCTION {name}();
-            """);
-        return new Cleanup(() => Sql.ExecuteAsync(authdb, $"DROP TRIGGER {name} ON \"OpenIddictTokens\"; DROP FUNCTION {name}();"));
-    }
-
-    private sealed class Cleanup(Func<Task> cleanup) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync() => await cleanup();
-    }
+    private async Task<IAsyncDisposable> FailingTokenWritesAsync() =>
+        await Sql.FailingWritesAsync(await fixture.ConnectionStringOfAsync("authdb"), "OpenIddictTokens", "INSERT",
+            $"""NEW."ApplicationId" = (SELECT "Id" FROM "OpenIddictApplications" WHERE "ClientId" = '{AppHostFixture.FailingWritesClientId}')""");
 }
