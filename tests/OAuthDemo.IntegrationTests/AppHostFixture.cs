@@ -14,7 +14,7 @@ namespace OAuthDemo.IntegrationTests;
 /// Starts the whole system once for the test assembly (each AppHost start costs ~20 s):
 /// real PostgreSQL in a fresh data folder, real processes, real HTTP.
 /// </summary>
-public class AppHostFixture : IAsyncLifetime
+public partial class AppHostFixture : IAsyncLifetime
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
@@ -267,11 +267,15 @@ public class AppHostFixture : IAsyncLifetime
     /// <summary>A service's warnings and errors so far, each with its message line, for a failed test's output.</summary>
     public IEnumerable<string> WarningsOf(string project)
     {
-        var lines = _logs[project].ToList();
+        // The console logger colours the level (ANSI escapes) when DCP captures it.
+        var lines = _logs[project].Select(line => AnsiEscape().Replace(line, "")).ToList();
         for (var i = 0; i < lines.Count; i++)
             if (lines[i].StartsWith("warn:", StringComparison.Ordinal) || lines[i].StartsWith("fail:", StringComparison.Ordinal) || lines[i].StartsWith("crit:", StringComparison.Ordinal))
                 yield return i + 1 < lines.Count ? $"{lines[i]} {lines[i + 1].Trim()}" : lines[i];
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("\u001b\\[[0-9;]*m")]
+    private static partial System.Text.RegularExpressions.Regex AnsiEscape();
 
     public IReadOnlyCollection<string> AuthServerLog => LogOf("authserver");
 

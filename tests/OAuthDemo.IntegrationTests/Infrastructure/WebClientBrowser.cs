@@ -12,6 +12,8 @@ public static class WebClientBrowser
     public static async Task<FlowOutcome> SignInAsync(this HttpClient browser, AppHostFixture fixture, string user, string password)
     {
         using var login = await browser.GetAsync("/account/login", Ct);
+        Assert.True(login.Headers.Location is not null,
+            $"/account/login answered {(int)login.StatusCode} without sending the browser to the auth server: {await login.Content.ReadAsStringAsync(Ct)}");
         using var server = fixture.CreateAuthServerClient();
         var outcome = await server.As(user, password).RunAsync(login.Headers.Location!.PathAndQuery, Ct);
         Assert.True(outcome.RedirectedTo is not null, $"Not sent back to the web client: {outcome.Status}");

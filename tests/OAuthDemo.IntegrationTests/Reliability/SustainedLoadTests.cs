@@ -38,7 +38,8 @@ public class SustainedLoadTests(AppHostFixture fixture, ITestOutputHelper output
             tasks.Add(NotesAsync(load, token, stopLoad.Token));
         tasks.Add(load.RunAsync("sign-in through the pages", SignInAsync, TimeSpan.FromMilliseconds(500), stopLoad.Token));
 
-        var postgres = await fixture.ConnectionStringOfAsync("postgres");
+        // Unpooled: connections pooled in this process before an earlier test's PostgreSQL restart are dead.
+        var postgres = new Npgsql.NpgsqlConnectionStringBuilder(await fixture.ConnectionStringOfAsync("postgres")) { Pooling = false }.ConnectionString;
         var maxConnections = int.Parse((string)(await Sql.ScalarAsync(postgres, "SHOW max_connections"))!, System.Globalization.CultureInfo.InvariantCulture);
         var connections = new List<long>();
         tasks.Add(SampleConnectionsAsync(postgres, connections, stopLoad.Token));
