@@ -1,6 +1,10 @@
 using OAuthDemo.AppHost;
 using OAuthDemo.AppHost.Postgres;
 
+// A start-up problem a newcomer can fix (no PostgreSQL, a port in use) ends the AppHost with one
+// line saying what to do, not a stack trace.
+StartupProblems.ReportPlainly();
+
 var builder = DistributedApplication.CreateBuilder(args);
 
 // PostgreSQL from a container, the machine's binaries or an existing server (Postgres:Mode);
@@ -25,7 +29,8 @@ var keyRingCertificate = builder.AddKeyRingCertificate("keyring-certificate");
 // the web client's own references follow at the end.
 var webClient = builder.AddServiceProject<Projects.WebClient>("webclient")
     // Two replicas behind Aspire's proxy: sessions and flow records live in webdb, not in a process.
-    .WithReplicas(2);
+    .WithReplicas(2)
+    .WithLinks(("Sign in", "/account/login"), ("Flow inspector", "/flow"), ("SPA", "/spa"));
 
 // The OAuth 2.0 / OpenID Connect provider, the issuer of every token in the system.
 var authServer = builder.AddServiceProject<Projects.AuthServer>("authserver")
@@ -43,6 +48,7 @@ var authServer = builder.AddServiceProject<Projects.AuthServer>("authserver")
     .WithUser(new DemoUser("bob", bobPassword) { Email = "bob@example.com", DisplayName = "Bob Builder" })
     // Signing keys rotate on a schedule (AuthServer:Keys); this command rotates now, to watch the JWKS change.
     .WithKeyRotationCommand(keyAdminSecret)
+    .WithLinks(("Discovery document", "/.well-known/openid-configuration"), ("JWKS", "/.well-known/jwks"))
     .WithHttpHealthCheck("/health");
 
 // The protected API: validates access tokens alone, against the auth server's JWKS.
@@ -51,6 +57,7 @@ var resourceApi = builder.AddServiceProject<Projects.ResourceApi>("resourceapi")
     .WithReference(authServer).WaitFor(authServer)
     // The /spa page calls the API from the browser.
     .WithEnvironment("Cors__AllowedOrigins__0", webClient.PublicEndpoint())
+    .WithLinks(("OpenAPI", "/openapi/v1.json"))
     .WithHttpHealthCheck("/health");
 
 // Machine to machine: client credentials, a cached token, GET /api/stats on a timer.
@@ -58,6 +65,7 @@ builder.AddServiceProject<Projects.Worker>("worker")
     .WithReference(authServer).WaitFor(authServer)
     .WithReference(resourceApi).WaitFor(resourceApi)
     .WithEnvironment("Worker__ClientKey", workerClientKey)
+    .WithEndpointLinkTo("/health", "Health") // it has no page: its health shows what it last did
     .WithHttpHealthCheck("/health");
 
 // The user-facing app: authorization code + PKCE as a confidential client (BFF), and /spa.
@@ -68,6 +76,9 @@ webClient
     .WithEnvironment("WebClient__ClientSecret", webClientSecret)
     .WithKeyRingCertificate(keyRingCertificate)
     .WithDashboardLinks(builder)
-    .WithHttpHealthCheck("/health");
+    .WithHttpHealthCheck("/health")
+    // Once it is ready, the console says where to sign in and where the passwords are.
+    .WithNextStepsInTheConsole(authServer);
 
+builder.RequireFreePorts();
 builder.Build().Run();

@@ -23,6 +23,23 @@ internal static class ServiceProjectExtensions
             ? project.GetEndpoint("https")
             : project.GetEndpoint("http");
 
+    /// <summary>Named links in the dashboard's resource list, to the pages a learner opens first (paths on the public endpoint).</summary>
+    public static IResourceBuilder<ProjectResource> WithLinks(this IResourceBuilder<ProjectResource> project, params (string Text, string Path)[] links) =>
+        project.WithUrls(context =>
+        {
+            var endpoint = project.PublicEndpoint();
+            foreach (var (text, path) in links)
+                context.Urls.Add(new ResourceUrlAnnotation { Url = endpoint.Url.TrimEnd('/') + path, DisplayText = text, Endpoint = endpoint });
+        });
+
+    /// <summary>Makes the endpoint's own link in the dashboard lead to a page that exists, by name (a service with no page at <c>/</c>).</summary>
+    public static IResourceBuilder<ProjectResource> WithEndpointLinkTo(this IResourceBuilder<ProjectResource> project, string path, string text) =>
+        project.WithUrlForEndpoint(project.PublicEndpoint().EndpointName, url =>
+        {
+            url.Url = url.Url.TrimEnd('/') + path;
+            url.DisplayText = text;
+        });
+
     /// <summary>Passes the project its own public endpoint in an environment variable.</summary>
     public static IResourceBuilder<ProjectResource> WithOwnEndpointAs(this IResourceBuilder<ProjectResource> project, string variable) =>
         project.WithEnvironment(variable, project.PublicEndpoint());

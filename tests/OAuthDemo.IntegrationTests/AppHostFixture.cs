@@ -101,6 +101,9 @@ public partial class AppHostFixture : IAsyncLifetime
 
     public DistributedApplication App { get; private set; } = null!;
 
+    /// <summary>What the AppHost told its console (the next-steps message).</summary>
+    public AppHostLog AppHostLog { get; } = new();
+
     /// <summary>The secrets and passwords the running system was given, read back from its parameters.</summary>
     public TestSecrets Secrets { get; private set; } = null!;
 
@@ -113,7 +116,9 @@ public partial class AppHostFixture : IAsyncLifetime
         appHost.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning)
             // A stopped service's failed health checks, with their stacks, would bury a failure's
             // message in the test output (tests that stop services wait for health themselves).
-            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
+            .AddProvider(AppHostLog)
+            .AddFilter<AppHostLog>(NextSteps.LoggerCategory, LogLevel.Information));
         AddTestClientsAndUsers(appHost);
         Customize(appHost);
 

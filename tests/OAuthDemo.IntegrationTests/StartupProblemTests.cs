@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using OAuthDemo.IntegrationTests.Infrastructure;
+
+namespace OAuthDemo.IntegrationTests;
+
+/// <summary>
+/// `dotnet run --project AppHost` that cannot start says why in one line a newcomer can act on, at
+/// once, and exits non-zero: no stack trace, no long wait.
+/// </summary>
+public class StartupProblemTests
+{
+    [Fact]
+    public async Task A_port_in_use_is_named_at_once()
+    {
+        // The auth server's port in the http profile; if something else holds it already, the same case.
+        using var taken = new TcpListener(IPAddress.Loopback, 5100);
+        try
+        {
+            taken.Start();
+        }
+        catch (SocketException)
+        {
+        }
+
+        var (exitCode, output, took) = await RunAppHostAsync([]);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("OAuthDemo cannot start: port 5100, which the authserver resource's http endpoint needs, is already in use", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        Assert.True(took < TimeSpan.FromSeconds(30), $"It took {took.TotalSeconds:F0} s to say so.");
+    }
+
+    [Fact]
+    public async Task An_impossible_postgres_mode_is_one_line_without_a_stack_trace()
+    {
+        var (exitCode, output, _) = await RunAppHostAsync(["Postgres:Mode=external"]);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("OAuthDemo cannot start:", output, StringComparison.Ordinal);
+        Assert.Contains("ConnectionStrings:postgres", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int ExitCode, string Output, TimeSpan Took)> RunAppHostAsync(string[] arguments)
+    {
+        var info = new ProcessStartInfo("dotnet", ["run", "--project", RepositoryPaths.AppHost, "--no-build", "--", .. arguments])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var watch = Stopwatch.StartNew();
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(Ct);
+        var stderr = process.StandardError.ReadToEndAsync(Ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(90));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
+        {
+            process.Kill(entireProcessTree: true); // it started after all: the assertions say so
+            await process.WaitForExitAsync(Ct);
+        }
+        return (process.ExitCode, await stdout + await stderr, watch.Elapsed);
+    }
+}
