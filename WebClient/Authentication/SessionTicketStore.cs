@@ -144,7 +144,17 @@ public sealed partial class SessionTicketStore(
             stored = ticket;
         }
 
-        var outcome = await redeem(stored.Properties.GetTokenValue("refresh_token")!, stored.Properties.GetTokenValue("id_token"), ct);
+        RefreshOutcome outcome;
+        try
+        {
+            outcome = await redeem(stored.Properties.GetTokenValue("refresh_token")!, stored.Properties.GetTokenValue("id_token"), ct);
+        }
+        catch
+        {
+            await ReleaseClaimAsync(); // no answer was read, so nothing was spent that we know of
+            throw;
+        }
+
         switch (outcome)
         {
             case Refreshed refreshed:
@@ -164,12 +174,13 @@ public sealed partial class SessionTicketStore(
                 await ForgetAsync(sessions => sessions.ExecuteDeleteAsync(ct));
                 break;
             default:
-                // Nothing was spent: let the next request try again.
-                await ForgetAsync(sessions => sessions.Where(s => s.RefreshStartedAt == claimedAt)
-                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.RefreshStartedAt, (DateTimeOffset?)null), ct));
+                await ReleaseClaimAsync(); // nothing was spent: the next request tries again
                 break;
         }
         return outcome;
+
+        Task ReleaseClaimAsync() => ForgetAsync(sessions => sessions.Where(s => s.RefreshStartedAt == claimedAt)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RefreshStartedAt, (DateTimeOffset?)null), CancellationToken.None));
 
         // Best effort: if the database is away, the claim runs out by itself.
         async Task ForgetAsync(Func<IQueryable<WebSession>, Task<int>> change)
