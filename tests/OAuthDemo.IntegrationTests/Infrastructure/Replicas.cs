@@ -25,9 +25,38 @@ public static class Replicas
                 healthy[change.ResourceId] = new Replica(change.ResourceId, new Uri(url.Split(';')[0]));
             else
                 healthy.Remove(change.ResourceId);
-            if (healthy.Count == count)
+            if (healthy.Count == count && await AllAnswerAsync(healthy.Values, timeout.Token))
                 return healthy.Values.OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
         }
         throw new InvalidOperationException($"{resource} never had {count} healthy replicas.");
+    }
+
+    /// <summary>
+    /// Each replica answers its own /health: a replica still starting can be reported healthy
+    /// before it listens (seen when a test asks right after the AppHost started).
+    /// </summary>
+    private static async Task<bool> AllAnswerAsync(IEnumerable<Replica> replicas, CancellationToken ct)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        foreach (var replica in replicas)
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (true)
+            {
+                try
+                {
+                    using var health = await http.GetAsync(new Uri(replica.Endpoint, "/health"), ct);
+                    if (health.IsSuccessStatusCode)
+                        break;
+                }
+                catch (HttpRequestException)
+                {
+                }
+                if (DateTime.UtcNow > deadline)
+                    return false;
+                await Task.Delay(250, ct);
+            }
+        }
+        return true;
     }
 }
