@@ -69,7 +69,7 @@ public sealed partial class SessionTicketStore(
     [LoggerMessage(EventId = 5103, Level = LogLevel.Warning, Message = "Session not renewed: the database is unavailable ({ExceptionType}); the next request renews it")]
     private static partial void LogRenewalSkipped(ILogger logger, string exceptionType);
 
-    [LoggerMessage(EventId = 5104, Level = LogLevel.Warning, Message = "New tokens of a session could not be stored ({ExceptionType}); kept in memory and stored when the database is back")]
+    [LoggerMessage(EventId = 5104, Level = LogLevel.Warning, Message = "New tokens of a session could not be stored ({ExceptionType}); kept in memory and stored when the database takes them")]
     private static partial void LogStoreDeferred(ILogger logger, string exceptionType);
 
     [LoggerMessage(EventId = 5105, Level = LogLevel.Information, Message = "New tokens of a session stored after the database came back")]
@@ -103,16 +103,23 @@ public sealed partial class SessionTicketStore(
 
     /// <summary>
     /// How long a started refresh keeps every other request and replica from starting its own: long
-    /// enough to store the new tokens through a database restart; after it, the one that started is
-    /// presumed gone.
+    /// enough to redeem (10 s at most) and to store the new tokens through a database restart; short
+    /// enough that a replica that died meanwhile holds the others up for less than the minute the
+    /// tokens are renewed ahead of their expiry.
     /// </summary>
-    public static readonly TimeSpan RefreshLease = TimeSpan.FromMinutes(2);
+    public static readonly TimeSpan RefreshLease = TimeSpan.FromSeconds(45);
+
+    /// <summary>The one that started stops trying to store this long before its claim ends, so clocks a little apart never overlap.</summary>
+    private static readonly TimeSpan ClaimMargin = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a request whose tokens have expired waits for another request's refresh.</summary>
+    private static readonly TimeSpan WaitForOtherRefresh = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// Renews the session's tokens, unless someone already did or is doing it. The refresh token is
     /// spent the moment the auth server answers, so the order matters: (1) claim the refresh in the
     /// session's row and commit the claim (SELECT … FOR UPDATE, so one request on one replica wins;
-    /// the others keep the tokens they have, still valid for a while); (2) redeem; (3) store the new
+    /// the others keep the tokens they have, or wait briefly if those have expired); (2) redeem; (3) store the new
     /// tokens. If the database goes away between (2) and (3), the claim still stands in the row, so
     /// nobody redeems the spent token (a replay would revoke the whole sign-in); the new tokens are
     /// kept in memory and stored as soon as the database is back. A refusal deletes the session.
@@ -120,8 +127,9 @@ public sealed partial class SessionTicketStore(
     public async Task<RefreshOutcome> RefreshOnceAsync(
         string key, DateTimeOffset? heldTokensExpireAt, Func<string, string?, CancellationToken, Task<RefreshOutcome>> redeem, CancellationToken ct)
     {
-        AuthenticationTicket stored;
+        AuthenticationTicket stored = null!;
         DateTimeOffset claimedAt;
+        var claimedElsewhere = false;
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<WebDbContext>();
@@ -134,15 +142,19 @@ public sealed partial class SessionTicketStore(
             claimedAt = clock.GetUtcNow();
             claimedAt = claimedAt.AddTicks(-(claimedAt.Ticks % 10)); // PostgreSQL keeps microseconds: compared again below
             if (row.RefreshStartedAt + RefreshLease > claimedAt)
-                return new Unavailable("refresh_in_progress"); // another request is refreshing; these tokens still work
-            if (ticket.Properties.GetTokenValue("refresh_token") is null)
+                claimedElsewhere = true;
+            else if (ticket.Properties.GetTokenValue("refresh_token") is null)
                 return new Refused("no_refresh_token");
-
-            row.RefreshStartedAt = claimedAt;
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
-            stored = ticket;
+            else
+            {
+                row.RefreshStartedAt = claimedAt;
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+                stored = ticket;
+            }
         }
+        if (claimedElsewhere)
+            return await TokensOfTheOtherRefreshAsync(key, heldTokensExpireAt, ct);
 
         RefreshOutcome outcome;
         try
@@ -162,16 +174,17 @@ public sealed partial class SessionTicketStore(
                 var ticket = Protect(stored);
                 try
                 {
-                    await StoreRefreshedAsync(key, ticket, refreshed.Tokens.ExpiresAt, ct);
+                    // Not cancelled with the request: the refresh token is spent, its replacement must land.
+                    await StoreRefreshedAsync(key, ticket, refreshed.Tokens.ExpiresAt, claimedAt);
                 }
-                catch (Exception ex) when (DependencyOutage.IsOutage(ex))
+                catch (Exception ex)
                 {
                     LogStoreDeferred(logger, ex.GetType().Name);
-                    _ = KeepStoringRefreshedAsync(key, ticket, refreshed.Tokens.ExpiresAt, claimedAt + RefreshLease);
+                    _ = KeepStoringRefreshedAsync(key, ticket, refreshed.Tokens.ExpiresAt, claimedAt);
                 }
                 break;
             case Refused:
-                await ForgetAsync(sessions => sessions.ExecuteDeleteAsync(ct));
+                await ForgetAsync(sessions => sessions.ExecuteDeleteAsync(CancellationToken.None));
                 break;
             default:
                 await ReleaseClaimAsync(); // nothing was spent: the next request tries again
@@ -197,37 +210,65 @@ public sealed partial class SessionTicketStore(
         }
     }
 
-    /// <summary>Writes new tokens and ends the claim; never puts back older tokens than the row holds.</summary>
-    private async Task StoreRefreshedAsync(string key, byte[] ticket, DateTimeOffset tokensExpireAt, CancellationToken ct)
+    /// <summary>
+    /// Another request is refreshing this session. Tokens that still work are kept (a later request
+    /// finds the new ones); expired ones are no use, so this request waits a little for the new tokens.
+    /// </summary>
+    private async Task<RefreshOutcome> TokensOfTheOtherRefreshAsync(string key, DateTimeOffset? heldTokensExpireAt, CancellationToken ct)
+    {
+        if (heldTokensExpireAt > clock.GetUtcNow())
+            return new Unavailable("refresh_in_progress");
+
+        var giveUpAt = clock.GetUtcNow() + WaitForOtherRefresh;
+        while (clock.GetUtcNow() < giveUpAt)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(250), clock, ct);
+            await using var scope = scopes.CreateAsyncScope();
+            var row = await scope.ServiceProvider.GetRequiredService<WebDbContext>().Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Key == key, ct);
+            if (row is null || Unprotect(row.Ticket) is not { } ticket)
+                return new Refused("session_ended");
+            if (row.TokensExpireAt > heldTokensExpireAt)
+                return new Refreshed(TokensOf(ticket.Properties), RedeemedHere: false);
+        }
+        return new Unavailable("refresh_in_progress");
+    }
+
+    /// <summary>
+    /// Writes new tokens and ends the claim, if the claim is still this one (a late write must not
+    /// end another's) and the row holds no newer tokens.
+    /// </summary>
+    private async Task StoreRefreshedAsync(string key, byte[] ticket, DateTimeOffset tokensExpireAt, DateTimeOffset claimedAt)
     {
         await using var scope = scopes.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<WebDbContext>().Sessions
-            .Where(s => s.Key == key && (s.TokensExpireAt == null || s.TokensExpireAt <= tokensExpireAt))
+            .Where(s => s.Key == key && s.RefreshStartedAt == claimedAt && (s.TokensExpireAt == null || s.TokensExpireAt <= tokensExpireAt))
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.Ticket, ticket).SetProperty(x => x.TokensExpireAt, tokensExpireAt)
-                .SetProperty(x => x.RefreshStartedAt, (DateTimeOffset?)null), ct);
+                .SetProperty(x => x.RefreshStartedAt, (DateTimeOffset?)null));
     }
 
-    /// <summary>The spent refresh token's replacement exists only here now: retried every second until the claim runs out.</summary>
-    private async Task KeepStoringRefreshedAsync(string key, byte[] ticket, DateTimeOffset tokensExpireAt, DateTimeOffset until)
+    /// <summary>
+    /// The spent refresh token's replacement exists only here now: retried every second while the
+    /// claim keeps everyone else from redeeming (less a margin for clocks a little apart).
+    /// </summary>
+    private async Task KeepStoringRefreshedAsync(string key, byte[] ticket, DateTimeOffset tokensExpireAt, DateTimeOffset claimedAt)
     {
-        while (true)
+        var until = claimedAt + RefreshLease - ClaimMargin;
+        var lastError = "";
+        while (clock.GetUtcNow() + TimeSpan.FromSeconds(1) < until)
         {
             await Task.Delay(TimeSpan.FromSeconds(1), clock);
             try
             {
-                await StoreRefreshedAsync(key, ticket, tokensExpireAt, CancellationToken.None);
+                await StoreRefreshedAsync(key, ticket, tokensExpireAt, claimedAt);
                 LogStoredLate(logger);
                 return;
             }
-            catch (Exception ex) when (DependencyOutage.IsOutage(ex))
+            catch (Exception ex)
             {
-                if (clock.GetUtcNow() >= until)
-                {
-                    LogStoreAbandoned(logger, ex.GetType().Name);
-                    return;
-                }
+                lastError = ex.GetType().Name;
             }
         }
+        LogStoreAbandoned(logger, lastError);
     }
 
     /// <summary>Puts new tokens into a session's properties.</summary>
