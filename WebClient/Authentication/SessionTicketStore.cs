@@ -223,11 +223,9 @@ public sealed partial class SessionTicketStore(
         while (clock.GetUtcNow() < giveUpAt)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(250), clock, ct);
-            await using var scope = scopes.CreateAsyncScope();
-            var row = await scope.ServiceProvider.GetRequiredService<WebDbContext>().Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Key == key, ct);
-            if (row is null || Unprotect(row.Ticket) is not { } ticket)
+            if (await RetrieveAsync(key) is not { } ticket)
                 return new Refused("session_ended");
-            if (row.TokensExpireAt > heldTokensExpireAt)
+            if (TokensExpireAt(ticket.Properties) > heldTokensExpireAt)
                 return new Refreshed(TokensOf(ticket.Properties), RedeemedHere: false);
         }
         return new Unavailable("refresh_in_progress");
