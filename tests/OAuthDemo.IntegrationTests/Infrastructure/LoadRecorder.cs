@@ -44,6 +44,10 @@ public sealed class LoadRecorder
         }
     }
 
+    /// <summary>A token request's outcome: it worked when tokens came back; else its status and error.</summary>
+    public static (bool Succeeded, string Detail) TokensIssued(TokenResponse response) =>
+        (response.AccessToken is not null, $"{(int)response.Status} {response.Error}");
+
     /// <summary>Per operation: requests, failures, and the 50th and 99th percentile of their durations.</summary>
     public string Summary(DateTimeOffset? since = null)
     {

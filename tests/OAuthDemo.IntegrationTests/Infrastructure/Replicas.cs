@@ -2,8 +2,11 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace OAuthDemo.IntegrationTests.Infrastructure;
 
-/// <summary>One running instance of a replicated resource, at its own address (not Aspire's proxy).</summary>
-public sealed record Replica(string Id, Uri Endpoint);
+/// <summary>
+/// One running instance of a replicated resource, at its own address (not Aspire's proxy);
+/// <paramref name="ProcessId"/> is the <c>dotnet run</c> Aspire started it with.
+/// </summary>
+public sealed record Replica(string Id, Uri Endpoint, int ProcessId);
 
 public static class Replicas
 {
@@ -21,8 +24,9 @@ public static class Replicas
             if (change.Resource.Name != resource)
                 continue;
             var url = change.Snapshot.EnvironmentVariables.FirstOrDefault(v => v.Name == "ASPNETCORE_URLS")?.Value;
-            if (change.Snapshot.State?.Text == "Running" && change.Snapshot.HealthStatus == HealthStatus.Healthy && url is not null)
-                healthy[change.ResourceId] = new Replica(change.ResourceId, new Uri(url.Split(';')[0]));
+            var pid = change.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value;
+            if (change.Snapshot.State?.Text == "Running" && change.Snapshot.HealthStatus == HealthStatus.Healthy && url is not null && pid is not null)
+                healthy[change.ResourceId] = new Replica(change.ResourceId, new Uri(url.Split(';')[0]), Convert.ToInt32(pid, System.Globalization.CultureInfo.InvariantCulture));
             else
                 healthy.Remove(change.ResourceId);
             if (healthy.Count == count && await AllAnswerAsync(healthy.Values, timeout.Token))

@@ -9,22 +9,8 @@ public static class ServiceMemory
     /// The resident memory (RSS) of each running instance of <paramref name="resource"/>, by instance
     /// id. Aspire starts a project with <c>dotnet run</c>; the service is that process's child.
     /// </summary>
-    public static async Task<IReadOnlyDictionary<string, long>> ResidentBytesAsync(this AppHostFixture fixture, string resource, int instances)
-    {
-        var pids = new Dictionary<string, int>();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        await foreach (var change in fixture.App.ResourceNotifications.WatchAsync(timeout.Token))
-        {
-            if (change.Resource.Name != resource || change.Snapshot.State?.Text != "Running")
-                continue;
-            if (change.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } pid)
-                pids[change.ResourceId] = Convert.ToInt32(pid, CultureInfo.InvariantCulture);
-            if (pids.Count == instances)
-                break;
-        }
-        return pids.ToDictionary(p => p.Key, p => ResidentBytes(ServiceProcessOf(p.Value)));
-    }
+    public static async Task<IReadOnlyDictionary<string, long>> ResidentBytesAsync(this AppHostFixture fixture, string resource, int instances) =>
+        (await fixture.App.WaitForReplicasAsync(resource, instances, Ct)).ToDictionary(r => r.Id, r => ResidentBytes(ServiceProcessOf(r.ProcessId)));
 
     private static int ServiceProcessOf(int dotnetRun) =>
         Directory.EnumerateDirectories("/proc").Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)

@@ -26,6 +26,10 @@ public static class Tokens
         return response.AccessToken ?? throw new InvalidOperationException($"No token: {response}");
     }
 
+    /// <summary>The tests' machine client asks <paramref name="server"/> for a stats.read token: the whole answer, for tests that count refusals.</summary>
+    public static Task<TokenResponse> RequestMachineTokenAsync(this AuthServerClient server, AppHostFixture fixture, CancellationToken ct) =>
+        server.TokenAsync([new("grant_type", "client_credentials"), new("scope", "stats.read")], (AppHostFixture.MachineClientId, fixture.Secrets.MachineClientSecret), ct);
+
     /// <summary>A client-credentials token with stats.read, from the tests' own machine client.</summary>
     public static Task<string> ForMachineAsync(AppHostFixture fixture, CancellationToken ct) =>
         ForClientAsync(fixture, AppHostFixture.MachineClientId, fixture.Secrets.MachineClientSecret, "stats.read", ct);

@@ -124,8 +124,7 @@ public class DatabaseRestartTests(AppHostFixture fixture, ITestOutputHelper outp
         using var server = fixture.CreateAuthServerClient();
         while (!stop.IsCancellationRequested)
         {
-            var response = await server.TokenAsync([new("grant_type", "client_credentials"), new("scope", "stats.read")],
-                (AppHostFixture.MachineClientId, fixture.Secrets.MachineClientSecret), Ct);
+            var response = await server.RequestMachineTokenAsync(fixture, Ct);
             outcomes.Enqueue(new("client credentials token", DateTimeOffset.UtcNow, response.Status, response.Error));
             await PauseAsync(stop);
         }

@@ -38,9 +38,7 @@ public class ReplicaLossTests(AppHostFixture fixture, ITestOutputHelper output)
                 // A new connection each time, as many machine clients would make: Aspire's proxy
                 // spreads connections over the replicas.
                 using var machine = fixture.CreateAuthServerClient();
-                var response = await machine.TokenAsync([new("grant_type", "client_credentials"), new("scope", "stats.read")],
-                    (AppHostFixture.MachineClientId, fixture.Secrets.MachineClientSecret), Ct);
-                return (response.AccessToken is not null, $"{(int)response.Status} {response.Error}");
+                return LoadRecorder.TokensIssued(await machine.RequestMachineTokenAsync(fixture, Ct));
             }, pause, stopLoad.Token));
         }
         tasks.Add(load.RunAsync("refresh", async () =>
@@ -49,7 +47,7 @@ public class ReplicaLossTests(AppHostFixture fixture, ITestOutputHelper output)
             var response = await client.RefreshAsync(refreshToken, Ct);
             if (response.RefreshToken is { } next)
                 refreshToken = next;
-            return (response.AccessToken is not null, $"{(int)response.Status} {response.Error}");
+            return LoadRecorder.TokensIssued(response);
         }, TimeSpan.FromMilliseconds(200), stopLoad.Token));
         using var api = fixture.CreateApiClient();
         tasks.Add(load.RunAsync("API read", async () =>

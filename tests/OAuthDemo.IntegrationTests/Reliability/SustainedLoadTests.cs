@@ -73,12 +73,8 @@ public class SustainedLoadTests(AppHostFixture fixture, ITestOutputHelper output
     private async Task MachineTokensAsync(LoadRecorder load, CancellationToken stop)
     {
         using var server = fixture.CreateAuthServerClient();
-        await load.RunAsync("client credentials token", async () =>
-        {
-            var response = await server.TokenAsync([new("grant_type", "client_credentials"), new("scope", "stats.read")],
-                (AppHostFixture.MachineClientId, fixture.Secrets.MachineClientSecret), Ct);
-            return (response.AccessToken is not null, $"{(int)response.Status} {response.Error}");
-        }, TimeSpan.FromMilliseconds(20), stop);
+        await load.RunAsync("client credentials token",
+            async () => LoadRecorder.TokensIssued(await server.RequestMachineTokenAsync(fixture, Ct)), TimeSpan.FromMilliseconds(20), stop);
     }
 
     private async Task RefreshesAsync(LoadRecorder load, CancellationToken stop)
@@ -90,7 +86,7 @@ public class SustainedLoadTests(AppHostFixture fixture, ITestOutputHelper output
         {
             var response = await client.RefreshAsync(refreshToken, Ct);
             refreshToken = response.RefreshToken ?? refreshToken;
-            return (response.AccessToken is not null, $"{(int)response.Status} {response.Error}");
+            return LoadRecorder.TokensIssued(response);
         }, TimeSpan.FromMilliseconds(200), stop);
     }
 
@@ -117,8 +113,7 @@ public class SustainedLoadTests(AppHostFixture fixture, ITestOutputHelper output
         var outcome = await server.As(AppHostFixture.ReplicaUser, fixture.Secrets.TestUserPassword).RunAsync(client.AuthorizeUrl("openid notes.read"), Ct);
         if (outcome.Code is null)
             return (false, $"no code: {outcome.Status}");
-        var tokens = await client.ExchangeAsync(outcome.Code, Ct);
-        return (tokens.AccessToken is not null, $"{(int)tokens.Status} {tokens.Error}");
+        return LoadRecorder.TokensIssued(await client.ExchangeAsync(outcome.Code, Ct));
     }
 
     private async Task<Dictionary<string, long>> MemoryAsync()
