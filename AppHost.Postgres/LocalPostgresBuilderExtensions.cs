@@ -35,10 +35,11 @@ internal static class LocalPostgresBuilderExtensions
             "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
         };
 
+        var routedServer = PostgresLogRouting.Arguments(serverArgs);
         var resource = runAsPostgresUser
             ? new LocalPostgresServerResource(name, Setpriv, layout.BaseDirectory, layout)
-            : new LocalPostgresServerResource(name, postgres, layout.BaseDirectory, layout);
-        var args = runAsPostgresUser ? [.. AsPostgresUser, .. serverArgs] : serverArgs[1..];
+            : new LocalPostgresServerResource(name, PostgresLogRouting.Shell, layout.BaseDirectory, layout);
+        string[] args = runAsPostgresUser ? [.. AsPostgresUser, PostgresLogRouting.Shell, .. routedServer] : routedServer;
 
         var healthCheckKey = $"{name}-accepts-connections";
         builder.Services.AddHealthChecks().AddAsyncCheck(healthCheckKey, async ct =>

@@ -25,7 +25,7 @@ internal static class AuthServerInitializer
 
         await using var scope = app.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
-        await services.GetRequiredService<AuthDbContext>().Database.MigrateAsync(ct);
+        await services.GetRequiredService<AuthDbContext>().Database.ApplyMigrationsAsync(ct);
 
         // The keys the schedule asks for (the first ones on a new database), loaded for OpenIddict.
         await services.GetRequiredService<TokenKeyStore>().FollowScheduleAsync(ct);

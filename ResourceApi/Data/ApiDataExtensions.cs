@@ -21,10 +21,17 @@ internal static class ApiDataExtensions
         return builder;
     }
 
-    /// <summary>Applies migrations before the API listens, so it is healthy only with its schema.</summary>
+    // Any constant works: it only has to be the same for every replica.
+    private const long StartupLockKey = 0x0A_07_D3_50;
+
+    /// <summary>
+    /// Applies migrations before the API listens, so it is healthy only with its schema; one
+    /// replica at a time, should it be scaled out.
+    /// </summary>
     public static async Task MigrateApiDatabaseAsync(this WebApplication app, CancellationToken ct = default)
     {
+        await using var startupLock = await PostgresStartupLock.AcquireAsync(app.Configuration.GetConnectionString("apidb")!, StartupLockKey, ct);
         await using var scope = app.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<ApiDbContext>().Database.MigrateAsync(ct);
+        await scope.ServiceProvider.GetRequiredService<ApiDbContext>().Database.ApplyMigrationsAsync(ct);
     }
 }

@@ -41,7 +41,7 @@ internal static class WebDatabaseExtensions
         await using var startupLock = await PostgresStartupLock.AcquireAsync(
             app.Configuration.GetConnectionString(ConnectionName)!, StartupLockKey, ct);
         await using var scope = app.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<WebDbContext>().Database.MigrateAsync(ct);
+        await scope.ServiceProvider.GetRequiredService<WebDbContext>().Database.ApplyMigrationsAsync(ct);
         // The first Data Protection key too, under the lock: replicas starting together on a new
         // database would otherwise each create one, and cookies of one would not open on the other.
         app.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("OAuthDemo.WebClient.Startup").Protect([0]);

@@ -96,7 +96,8 @@ public partial class AppHostFixture : IAsyncLifetime
     public static readonly TimeSpan WorkerMaxBackoff = TimeSpan.FromSeconds(4);
 
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"oauthdemo-tests-{Guid.NewGuid():N}");
-    private readonly Dictionary<string, ConcurrentQueue<string>> _logs = ServiceProjects.ToDictionary(p => p, _ => new ConcurrentQueue<string>());
+    private readonly Dictionary<string, ConcurrentQueue<string>> _logs = ServiceProjects.Append("postgres").ToDictionary(p => p, _ => new ConcurrentQueue<string>());
+    private readonly ConcurrentQueue<string> _errorLines = new();
     private readonly CancellationTokenSource _stopWatching = new();
 
     public DistributedApplication App { get; private set; } = null!;
@@ -160,7 +161,17 @@ public partial class AppHostFixture : IAsyncLifetime
             _ = CollectLogsAsync(project, log, _stopWatching.Token);
         foreach (var resource in Resources)
             await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+
+        // What the dashboard would have shown in red on this first run (fresh databases), before any test ran.
+        await Task.Delay(TimeSpan.FromSeconds(1), timeout.Token);
+        StartupErrors = [.. _errorLines, .. _logs.SelectMany(log => ErrorsOf(log.Key))];
     }
+
+    /// <summary>Every line a resource wrote to stderr so far (the dashboard shows them in red).</summary>
+    public IReadOnlyCollection<string> StderrLines => _errorLines;
+
+    /// <summary>Lines written to stderr, and services' errors, while the system started on fresh databases.</summary>
+    public IReadOnlyList<string> StartupErrors { get; private set; } = [];
 
     /// <summary>What a fixture for particular tests changes in the system it starts.</summary>
     protected virtual void Customize(IDistributedApplicationTestingBuilder appHost)
@@ -270,13 +281,17 @@ public partial class AppHostFixture : IAsyncLifetime
     public IReadOnlyCollection<string> LogOf(string project) => _logs[project];
 
     /// <summary>A service's warnings and errors so far, each with its message line, for a failed test's output.</summary>
-    public IEnumerable<string> WarningsOf(string project)
+    public IEnumerable<string> WarningsOf(string project) => LinesAtLevel(project, "warn:", "fail:", "crit:");
+
+    private IEnumerable<string> ErrorsOf(string project) => LinesAtLevel(project, "fail:", "crit:");
+
+    private IEnumerable<string> LinesAtLevel(string project, params string[] levels)
     {
         // The console logger colours the level (ANSI escapes) when DCP captures it.
         var lines = _logs[project].Select(line => AnsiEscape().Replace(line, "")).ToList();
         for (var i = 0; i < lines.Count; i++)
-            if (lines[i].StartsWith("warn:", StringComparison.Ordinal) || lines[i].StartsWith("fail:", StringComparison.Ordinal) || lines[i].StartsWith("crit:", StringComparison.Ordinal))
-                yield return i + 1 < lines.Count ? $"{lines[i]} {lines[i + 1].Trim()}" : lines[i];
+            if (levels.Any(level => lines[i].StartsWith(level, StringComparison.Ordinal)))
+                yield return i + 1 < lines.Count ? $"{project}: {lines[i]} {lines[i + 1].Trim()}" : $"{project}: {lines[i]}";
     }
 
     [System.Text.RegularExpressions.GeneratedRegex("\u001b\\[[0-9;]*m")]
@@ -295,7 +310,12 @@ public partial class AppHostFixture : IAsyncLifetime
             // Logs are kept per running instance (a DCP name with a suffix); this overload finds them.
             await foreach (var batch in logs.WatchAsync(model.Resources.Single(r => r.Name == resource)).WithCancellation(ct))
                 foreach (var line in batch)
+                {
                     sink.Enqueue(line.Content);
+                    // DCP marks what a process writes to stderr; the dashboard shows it as an error.
+                    if (line.IsErrorMessage)
+                        _errorLines.Enqueue($"{resource} (stderr): {line.Content}");
+                }
         }
         catch (OperationCanceledException) { }
     }

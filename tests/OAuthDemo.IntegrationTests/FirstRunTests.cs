@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using OAuthDemo.AppHost;
+using OAuthDemo.IntegrationTests.Infrastructure;
 
 namespace OAuthDemo.IntegrationTests;
 
@@ -32,6 +33,27 @@ public partial class FirstRunTests(AppHostFixture fixture)
         Assert.Contains("alice-password", message, StringComparison.Ordinal);
         Assert.Contains($"{webClient}/flow", message, StringComparison.Ordinal);
         Assert.Contains($"{fixture.EndpointOf("authserver").ToString().TrimEnd('/')}/connect/token", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_first_run_on_new_databases_shows_no_error()
+    {
+        // Red lines on a healthy first run teach newcomers to ignore red lines.
+        Assert.True(fixture.StartupErrors.Count == 0, "Shown as errors while the system started:\n" + string.Join("\n", fixture.StartupErrors));
+    }
+
+    [Fact]
+    public async Task A_real_database_error_is_still_shown_as_an_error()
+    {
+        // The other half of the quiet first run: PostgreSQL's ERROR lines keep going to stderr.
+        var table = $"missing_{Guid.NewGuid():N}";
+        var postgres = await fixture.ConnectionStringOfAsync("postgres");
+        await Assert.ThrowsAsync<Npgsql.PostgresException>(() => Sql.ScalarAsync(postgres, $"SELECT 1 FROM {table}"));
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!fixture.StderrLines.Any(line => line.Contains(table, StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+            await Task.Delay(200, Ct);
+        Assert.Contains(fixture.StderrLines, line => line.StartsWith("postgres", StringComparison.Ordinal) && line.Contains($"relation \"{table}\" does not exist", StringComparison.Ordinal));
     }
 
     [GeneratedRegex("""<link rel="icon" href="(?<href>[^"]+)""")]

@@ -61,7 +61,7 @@ public class DatabaseRestartTests(AppHostFixture fixture, ITestOutputHelper outp
         // Shown only if the test fails: what the services said about it.
         foreach (var service in new[] { "webclient", "authserver", "resourceapi" })
             foreach (var warning in fixture.WarningsOf(service))
-                output.WriteLine($"{service}: {warning}");
+                output.WriteLine(warning);
 
         // Never a 500, and every refusal is the documented one.
         Assert.DoesNotContain(all, o => (int)o.Status >= 500 && o.Status != HttpStatusCode.ServiceUnavailable);
