@@ -12,8 +12,8 @@ namespace Microsoft.Extensions.Hosting;
 /// <c>client_secret</c> or <c>access_token</c> in a URL gets it written by ASP.NET Core's request
 /// log (and by anything else that logs a URL). Every logger provider is wrapped, so the console,
 /// the dashboard (OpenTelemetry) and any other sink see the value replaced by <see cref="Mask"/>.
-/// Traces need nothing here: OpenTelemetry's ASP.NET Core instrumentation and .NET's HttpClient
-/// already redact query-string values in <c>url.query</c>/<c>url.full</c>.
+/// Server spans' <c>url.query</c> goes through <see cref="Redact"/> too (OpenTelemetryExtensions);
+/// .NET's HttpClient already redacts query values in client spans' <c>url.full</c>.
 /// </summary>
 public static partial class CredentialRedaction
 {
@@ -91,9 +91,22 @@ public static partial class CredentialRedaction
 
         public int Count => values.Count;
 
-        public KeyValuePair<string, object?> this[int index] => values[index] is { Value: string text } pair && pair.Key != "{OriginalFormat}"
-            ? new(pair.Key, Redact(text))
-            : values[index];
+        public KeyValuePair<string, object?> this[int index] => values[index] is var pair && pair.Key == "{OriginalFormat}"
+            ? pair
+            : new(pair.Key, Redacted(pair.Value));
+
+        /// <summary>
+        /// Exporters write an object they do not know as its ToString(): OpenIddict logs whole
+        /// requests that way, code_verifier and all. Numbers, dates and the like cannot hold a credential.
+        /// </summary>
+        private static object? Redacted(object? value) => value switch
+        {
+            null => null,
+            string text => Redact(text),
+            IConvertible => value,
+            IEnumerable<string> texts => texts.Select(Redact).ToArray(),
+            _ => Redact(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? ""),
+        };
 
         public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
         {

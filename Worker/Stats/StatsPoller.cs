@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace OAuthDemo.Worker.Stats;
@@ -9,6 +10,8 @@ namespace OAuthDemo.Worker.Stats;
 public sealed partial class StatsPoller(StatsClient api, PollerStatus status, IOptions<WorkerSettings> options, TimeProvider clock, ILogger<StatsPoller> logger)
     : BackgroundService
 {
+    /// <summary>One trace per poll: the token request (when the cached token is used up) and the stats call under one span.</summary>
+    public static readonly ActivitySource Telemetry = new("OAuthDemo.Worker");
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
@@ -44,6 +47,9 @@ public sealed partial class StatsPoller(StatsClient api, PollerStatus status, IO
 
     private async Task PollOnceAsync(CancellationToken ct)
     {
+        // A background loop has no incoming request to hang its calls on: without this span each
+        // HTTP call would start a trace of its own, and the log lines would belong to none.
+        using var poll = Telemetry.StartActivity("Poll stats");
         try
         {
             var stats = await api.GetStatsAsync(ct);
@@ -53,6 +59,7 @@ public sealed partial class StatsPoller(StatsClient api, PollerStatus status, IO
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
             // Transient failures were already retried by the resilience pipeline; the next call waits longer.
+            poll?.SetStatus(ActivityStatusCode.Error, ex.Message);
             status.RecordFailure(clock.GetUtcNow(), ex.Message);
             LogFailed(logger, status.ConsecutiveFailures, ex.Message);
         }

@@ -102,6 +102,9 @@ public partial class AppHostFixture : IAsyncLifetime
 
     public DistributedApplication App { get; private set; } = null!;
 
+    /// <summary>The traces and logs every service exported, as the dashboard would receive them.</summary>
+    public TelemetryReceiver Telemetry { get; private set; } = null!;
+
     /// <summary>What the AppHost told its console (the next-steps message).</summary>
     public AppHostLog AppHostLog { get; } = new();
 
@@ -131,14 +134,17 @@ public partial class AppHostFixture : IAsyncLifetime
             .WithEnvironment("Worker__MaxBackoff", WorkerMaxBackoff.ToString("c"))
             .WithEnvironment("Worker__UnhealthyAfterFailures", "2");
 
-        // No dashboard here, so nothing receives telemetry: without this, each service's OTLP
-        // exporter retries a dead endpoint on shutdown for ~11 s, longer than DCP waits to stop it.
+        // No dashboard here: the services export their telemetry to the tests' own receiver, over
+        // OTLP/HTTP, as often as the dashboard's (Aspire sets one-second batches in Development).
+        Telemetry = await TelemetryReceiver.StartAsync();
         foreach (var project in appHost.Resources.OfType<ProjectResource>())
         {
             appHost.CreateResourceBuilder(project).WithEnvironment(context =>
             {
                 foreach (var key in context.EnvironmentVariables.Keys.Where(k => k.StartsWith("OTEL_EXPORTER_OTLP_", StringComparison.Ordinal)).ToList())
                     context.EnvironmentVariables.Remove(key);
+                context.EnvironmentVariables["OTEL_EXPORTER_OTLP_ENDPOINT"] = Telemetry.Endpoint.ToString();
+                context.EnvironmentVariables["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
             });
         }
 
@@ -328,6 +334,8 @@ public partial class AppHostFixture : IAsyncLifetime
             await App.StopAsync();
             await App.DisposeAsync();
         }
+        if (Telemetry is not null)
+            await Telemetry.DisposeAsync();
 
         // The server may still be shutting down: clean up what we can, the rest is in /tmp.
         try

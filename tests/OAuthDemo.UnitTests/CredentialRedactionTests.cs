@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace OAuthDemo.UnitTests;
 
@@ -21,4 +23,46 @@ public class CredentialRedactionTests
     [InlineData("no parameters at all")]
     public void Other_parameters_are_left_alone(string logged) =>
         Assert.Equal(logged, CredentialRedaction.Redact(logged));
+
+    [Fact]
+    public void Structured_values_reach_exporters_redacted_even_when_they_are_objects()
+    {
+        var capture = new CapturingProvider();
+        using var services = new ServiceCollection()
+            .AddLogging(logging => logging.AddProvider(capture))
+            .AddCredentialRedaction()
+            .BuildServiceProvider();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("test");
+
+        // As OpenIddict logs a request: an object whose text is JSON with the verifier in it.
+        logger.LogInformation("Request {Request} took {Milliseconds} ms", new LoggedRequest("{ \"code_verifier\": \"KfW\" }"), 12);
+
+        var values = Assert.Single(capture.States);
+        Assert.Equal("{ \"code_verifier\": \"[redacted]\" }", values.Single(v => v.Key == "Request").Value);
+        Assert.Equal(12, values.Single(v => v.Key == "Milliseconds").Value);
+    }
+
+    private sealed record LoggedRequest(string Json)
+    {
+        public override string ToString() => Json;
+    }
+
+    /// <summary>Keeps the structured values a provider is given, as an OpenTelemetry exporter reads them.</summary>
+    private sealed class CapturingProvider : ILoggerProvider, ILogger
+    {
+        public List<IReadOnlyList<KeyValuePair<string, object?>>> States { get; } = [];
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            States.Add([.. (IReadOnlyList<KeyValuePair<string, object?>>)state!]);
+
+        public void Dispose()
+        {
+        }
+    }
 }

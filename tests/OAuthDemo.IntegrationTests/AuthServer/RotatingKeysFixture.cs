@@ -23,7 +23,7 @@ public sealed class RotatingKeysFixture : AppHostFixture
     public static readonly TimeSpan PrepublishPeriod = TimeSpan.FromSeconds(6);
     public static readonly TimeSpan RetirementPeriod = TimeSpan.FromSeconds(12);
     public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromSeconds(10);
-    public static readonly TimeSpan PushedRequestLifetime = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan PushedRequestLifetime = TimeSpan.FromSeconds(12);
     public static readonly TimeSpan SignInLifetime = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan PendingFlowLifetime = TimeSpan.FromSeconds(4);
     public static readonly TimeSpan FailedAttemptWindow = TimeSpan.FromSeconds(15);

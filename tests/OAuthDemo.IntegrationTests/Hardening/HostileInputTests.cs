@@ -121,6 +121,8 @@ public class HostileInputTests(AppHostFixture fixture)
             ("form", new FormUrlEncodedContent([new("text", "hello")])),
             ("XML", new StringContent("<note><text>hello</text></note>", Encoding.UTF8, "application/xml")),
             ("multipart", new MultipartFormDataContent { { new StringContent("hello"), "text" } }),
+            ("1 MB binary as JSON", Binary("application/json")),
+            ("1 MB binary as multipart", Binary("multipart/form-data; boundary=never-sent")),
         };
         bodies.AddRange(texts.Select(t => ($"text: {Describe(t)}", (HttpContent?)System.Net.Http.Json.JsonContent.Create(new { text = t }))));
 
@@ -188,6 +190,10 @@ public class HostileInputTests(AppHostFixture fixture)
                              ("as JSON", new StringContent(json, Encoding.UTF8, "application/json")),
                              ("as XML", new StringContent(xml, Encoding.UTF8, "application/xml")),
                              ("as multipart", multipart),
+                             // 1 MB of random bytes under each content type: a multipart body whose boundary never comes makes the form reader throw IOException.
+                             ("1 MB binary as a form", Binary("application/x-www-form-urlencoded")),
+                             ("1 MB binary as octet-stream", Binary("application/octet-stream")),
+                             ("1 MB binary as multipart", Binary("multipart/form-data; boundary=never-sent")),
                          })
                     await CheckAsync($"{endpoint.Name} {name}", server.Http, new HttpRequestMessage(HttpMethod.Post, endpoint.Path) { Content = content }, basic: endpoint.Basic);
             }
@@ -197,6 +203,9 @@ public class HostileInputTests(AppHostFixture fixture)
             owned?.Dispose();
         }
     }
+
+    private static ByteArrayContent Binary(string contentType) =>
+        new(System.Security.Cryptography.RandomNumberGenerator.GetBytes(1024 * 1024)) { Headers = { ContentType = MediaTypeHeaderValue.Parse(contentType) } };
 
     private static HttpRequestMessage Request(Endpoint endpoint, string encodedParameters) =>
         endpoint.Method == HttpMethod.Get

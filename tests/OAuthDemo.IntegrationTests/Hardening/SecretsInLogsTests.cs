@@ -83,9 +83,22 @@ public partial class SecretsInLogsTests(RotatingKeysFixture fixture)
             }
         }
 
+        // What the dashboard receives: structured logs with their values, and traces with their attributes.
+        var exports = fixture.Telemetry.Payloads.Select(payload => Encoding.Latin1.GetString(payload)).ToList();
+        foreach (var export in exports)
+        {
+            if (seen.FirstOrDefault(secret => export.Contains(secret, StringComparison.Ordinal)) is { } secret)
+                leaks.Add($"OTLP export: {secret[..Math.Min(8, secret.Length)]}… in: {Printable(Excerpt(export, secret))}");
+            else if (CompactJwt().Match(export) is { Success: true } jwt)
+                leaks.Add($"OTLP export: a JWT in: {Printable(Excerpt(export, jwt.Value))}");
+        }
+
         Assert.True(lines > 1000, $"Only {lines} log lines: is Debug logging on?");
+        Assert.True(exports.Count > 10, $"Only {exports.Count} OTLP exports: does telemetry reach the receiver?");
         Assert.True(leaks.Count == 0, $"{leaks.Count} log lines carry a secret:\n{string.Join('\n', leaks.Take(20))}");
     }
+
+    private static string Printable(string text) => new([.. text.Select(c => char.IsControl(c) || c > '~' ? '.' : c)]);
 
     private static string Excerpt(string line, string secret)
     {

@@ -16,7 +16,7 @@ public static class WebClientBrowser
             $"/account/login answered {(int)login.StatusCode} without sending the browser to the auth server: {await login.Content.ReadAsStringAsync(Ct)}");
         using var server = fixture.CreateAuthServerClient();
         var outcome = await server.As(user, password).RunAsync(login.Headers.Location!.PathAndQuery, Ct);
-        Assert.True(outcome.RedirectedTo is not null, $"Not sent back to the web client: {outcome.Status}");
+        Assert.True(outcome.RedirectedTo is not null, $"Not sent back to the web client: {outcome.Status} {outcome.ErrorCode} after {string.Join(", ", outcome.PagesSeen)}");
         using var callback = await browser.GetAsync(outcome.RedirectedTo!.PathAndQuery, Ct);
         Assert.Equal(HttpStatusCode.Redirect, callback.StatusCode);
         return outcome;
