@@ -5,8 +5,9 @@ using OAuthDemo.AuthServer.Data;
 namespace OAuthDemo.AuthServer.Authorization;
 
 /// <summary>
-/// Spends on an unknown user name the same password-hash check a known one costs, so the time an
-/// answer takes does not tell which user names exist. Always fails.
+/// Spends on an unknown user name (or a locked account, which Identity refuses without a check) the
+/// same password-hash check a known one costs, so the time an answer takes does not tell which user
+/// names exist. Always fails.
 /// </summary>
 public sealed class UnknownUserPasswordCheck(IPasswordHasher<ApplicationUser> hasher)
 {

@@ -50,6 +50,9 @@ public partial class AppHostFixture : IAsyncLifetime
 
     public const string ResourceApiRedirectUri = "http://127.0.0.1:9/api-callback";
 
+    /// <summary>A user a test locks out in the database, to see the login page answer as for a wrong password.</summary>
+    public const string LockedUser = "lena";
+
     /// <summary>A user for the consent-memory test, so no other test's consent is remembered for it.</summary>
     public const string ConsentUser = "grace";
 
@@ -204,6 +207,7 @@ public partial class AppHostFixture : IAsyncLifetime
 
         authServer
             .WithUser(new DemoUser(LockoutUser, testUserPassword))
+            .WithUser(new DemoUser(LockedUser, testUserPassword))
             .WithUser(new DemoUser(ConsentUser, testUserPassword))
             .WithUser(new DemoUser(RefreshUser, testUserPassword) { DisplayName = "Erin Example" })
             .WithUser(new DemoUser(RefusedRefreshUser, testUserPassword) { DisplayName = "Dave Example" })

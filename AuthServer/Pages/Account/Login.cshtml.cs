@@ -57,6 +57,10 @@ public sealed partial class LoginModel(
         var result = user is null
             ? unknownUser.Check(Password) // as slow as a real check: the time tells nothing either
             : await signInManager.CheckPasswordSignInAsync(user, Password, lockoutOnFailure: true);
+        // Identity refuses a locked account before it hashes anything: spend the same check, so a
+        // quick answer does not tell that the account exists and is locked.
+        if (result.IsLockedOut)
+            unknownUser.Check(Password);
         Password = null;
 
         if (result.Succeeded)

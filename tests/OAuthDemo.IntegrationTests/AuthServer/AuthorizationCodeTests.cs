@@ -261,6 +261,22 @@ public class AuthorizationCodeTests(AppHostFixture fixture)
         Assert.Contains(LoginRefused, outcome.Html);
     }
 
+    [Fact]
+    public async Task A_locked_account_gets_the_same_answer_as_a_wrong_password()
+    {
+        await Sql.ExecuteAsync(await fixture.ConnectionStringOfAsync("authdb"),
+            """UPDATE "AspNetUsers" SET "LockoutEnd" = now() + interval '1 hour' WHERE "UserName" = @name""", ("name", AppHostFixture.LockedUser));
+        using var server = fixture.CreateAuthServerClient();
+        var client = Flows.ImplicitConsentClient(fixture, server);
+
+        // Even with the right password: a different answer would tell that the account exists.
+        var outcome = await server.As(AppHostFixture.LockedUser, fixture.Secrets.TestUserPassword).RunAsync(client.AuthorizeUrl("openid"), Ct);
+
+        Assert.Null(outcome.Code);
+        Assert.Equal(HttpStatusCode.OK, outcome.Status);
+        Assert.Contains(LoginRefused, outcome.Html);
+    }
+
     private const string LoginRefused = "The user name or password is incorrect.";
 
     [Fact]

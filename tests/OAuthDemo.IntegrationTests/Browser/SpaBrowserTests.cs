@@ -99,6 +99,33 @@ public class SpaBrowserTests(AppHostFixture fixture, BrowserFixture browser)
         Assert.DoesNotContain("FRAUD", await page.Locator("body").InnerTextAsync());
     }
 
+    [Theory]
+    [InlineData("https://elsewhere.example/")]
+    [InlineData(null)]
+    public async Task An_authorization_response_without_this_servers_iss_is_refused(string? iss)
+    {
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        // The request leaves with this page's state; the answer that comes back is a mix-up's
+        // (RFC 9207): another server's iss, or none although discovery promises one.
+        string? state = null;
+        await page.RouteAsync(AuthServer + "connect/authorize**", route =>
+        {
+            state = QueryHelpers.ParseQuery(new Uri(route.Request.Url).Query)["state"];
+            return route.FulfillAsync(new() { Body = "held by the test", ContentType = "text/plain" });
+        });
+        await page.GotoAsync(Web + "/spa");
+        await page.GetByTestId("spa-signin").ClickAsync();
+        await BrowserSteps.WaitForAsync(page, url => url.StartsWith(AuthServer + "connect/authorize", StringComparison.Ordinal), "the authorization request");
+
+        await page.GotoAsync($"{Web}/spa?code=from-elsewhere&state={Uri.EscapeDataString(state!)}" + (iss is null ? "" : $"&iss={Uri.EscapeDataString(iss)}"));
+        var error = page.Locator("#error");
+        await error.WaitForAsync();
+
+        Assert.Contains("unexpected issuer", await error.TextContentAsync());
+        Assert.Equal("Not signed in.", await page.GetByTestId("spa-status").TextContentAsync());
+    }
+
     [Fact]
     public async Task An_id_token_issued_for_another_request_is_refused()
     {
