@@ -1,4 +1,5 @@
 using OAuthDemo.WebClient.Authentication;
+using OAuthDemo.WebClient.FlowInspector;
 
 namespace OAuthDemo.WebClient.Api;
 
@@ -9,6 +10,7 @@ internal static class ApiClientExtensions
     {
         services.AddHttpContextAccessor();
         services.AddTransient<UserAccessTokenHandler>();
+        services.AddTransient<FirstApiCallRecorder>();
         services.AddHttpClient<NotesApiClient>(http =>
             {
                 http.BaseAddress = new Uri(ServiceUrls.ResourceApi(config).TrimEnd('/') + "/");
@@ -16,7 +18,9 @@ internal static class ApiClientExtensions
                 // a proxy may accept and never reply) is reported after 10 s, retries included, not 30.
                 http.Timeout = TimeSpan.FromSeconds(10);
             })
-            .AddHttpMessageHandler<UserAccessTokenHandler>();
+            .AddHttpMessageHandler<UserAccessTokenHandler>()
+            .AddHttpMessageHandler<FirstApiCallRecorder>(); // the flow inspector's last step: the call as sent
+
         return services;
     }
 }

@@ -8,6 +8,9 @@ namespace OAuthDemo.WebClient.Authentication;
 
 internal static class AccountEndpoints
 {
+    /// <summary>Where sign-out ends: the home page says "you are signed out".</summary>
+    public const string SignedOutQuery = "signed_out";
+
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/account/login", Login);
@@ -23,7 +26,7 @@ internal static class AccountEndpoints
 
     /// <summary>
     /// RP-initiated logout: the refresh token is revoked, the local session ends, and the browser
-    /// goes to the auth server's end-session endpoint (with id_token_hint) and back home.
+    /// goes to the auth server's end-session endpoint (with id_token_hint) and back home, which says so.
     /// </summary>
     private static async Task<IResult> LogoutAsync(HttpContext http, IAntiforgery antiforgery, RefreshTokenClient refreshTokens)
     {
@@ -36,6 +39,6 @@ internal static class AccountEndpoints
 
         await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         // The OIDC handler answers with the redirect to the end-session endpoint.
-        return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIdConnectDefaults.AuthenticationScheme]);
+        return Results.SignOut(new AuthenticationProperties { RedirectUri = $"/?{SignedOutQuery}=true" }, [OpenIdConnectDefaults.AuthenticationScheme]);
     }
 }

@@ -18,6 +18,8 @@ public sealed class FlowJournal(IServiceScopeFactory scopes, IDataProtectionProv
 {
     private const string PropertyKey = "oauthdemo.flow";
 
+    public static readonly ActivitySource Telemetry = new("OAuthDemo.WebClient.FlowInspector");
+
     private readonly IDataProtector _protector = dataProtection.CreateProtector("OAuthDemo.WebClient.FlowJournal");
 
     /// <summary>Ties a new record to the sign-in these properties travel with.</summary>
@@ -39,11 +41,23 @@ public sealed class FlowJournal(IServiceScopeFactory scopes, IDataProtectionProv
     {
         if (IdOf(properties) is not { } id)
             return;
-        var step = new FlowStep(stepKey, clock.GetUtcNow(), Activity.Current?.TraceId.ToString(), parameters.ToList(), url, tokens);
+        // Each step is a span of its own, where it happened in the request's trace: the inspector
+        // links to it, and the dashboard shows it beside the HTTP calls of that step.
+        using var span = Telemetry.StartActivity($"Flow step: {FlowSteps.Describe(stepKey).Title}");
+        var step = new FlowStep(stepKey, clock.GetUtcNow(), Activity.Current?.TraceId.ToString(), parameters.ToList(), url, tokens, span?.SpanId.ToString());
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<WebDbContext>();
         db.FlowSteps.Add(new FlowStepEntry { FlowId = id, Key = stepKey, At = step.At, Step = _protector.Protect(JsonSerializer.SerializeToUtf8Bytes(step)) });
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Whether the sign-in these properties belong to already has a step with this key.</summary>
+    public async Task<bool> HasStepAsync(AuthenticationProperties? properties, string stepKey, CancellationToken ct)
+    {
+        if (IdOf(properties) is not { } id)
+            return true; // nothing to record into
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<WebDbContext>().FlowSteps.AnyAsync(s => s.FlowId == id && s.Key == stepKey, ct);
     }
 
     private static string? IdOf(AuthenticationProperties? properties) =>

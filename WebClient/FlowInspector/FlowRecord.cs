@@ -9,7 +9,8 @@ public sealed record FlowStep(
     string? TraceId,
     IReadOnlyList<KeyValuePair<string, string>> Parameters,
     string? Url = null,
-    IReadOnlyList<DecodedToken>? Tokens = null)
+    IReadOnlyList<DecodedToken>? Tokens = null,
+    string? SpanId = null)
 {
     [JsonIgnore]
     public string Title => FlowSteps.Describe(Key).Title;

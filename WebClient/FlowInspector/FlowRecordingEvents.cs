@@ -11,7 +11,7 @@ namespace OAuthDemo.WebClient.FlowInspector;
 /// fingerprints.
 /// </summary>
 public sealed class FlowRecordingEvents(
-    FlowJournal journal, TokenInspector inspector, IOptions<WebClientSettings> settings, SessionFixationDefence fixation, ILogger<SignInEvents> logger)
+    FlowJournal journal, TokenInspector inspector, IOptions<WebClientSettings> settings, TimeProvider clock, SessionFixationDefence fixation, ILogger<SignInEvents> logger)
     : SignInEvents(fixation, logger)
 {
     public override Task RedirectToIdentityProvider(RedirectContext context)
@@ -87,10 +87,31 @@ public sealed class FlowRecordingEvents(
             ct, tokens: tokens);
     }
 
-    public override Task TokenValidated(TokenValidatedContext context) =>
-        journal.RecordAsync(context.Properties, FlowSteps.IdTokenValidated,
-            Present(("sub", context.Principal?.FindFirst("sub")?.Value), ("nonce", context.SecurityToken.Payload.Nonce)),
-            context.HttpContext.RequestAborted);
+    public override async Task TokenValidated(TokenValidatedContext context)
+    {
+        var ct = context.HttpContext.RequestAborted;
+        var idToken = context.SecurityToken.Payload;
+        await journal.RecordAsync(context.Properties, FlowSteps.IdTokenValidated,
+            Present(("sub", context.Principal?.FindFirst("sub")?.Value), ("nonce", idToken.Nonce)), ct);
+
+        // What happened at the auth server, as far as the answer tells it.
+        var authTime = idToken.AuthTime is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : (DateTimeOffset?)null;
+        await journal.RecordAsync(context.Properties, FlowSteps.AuthServerSignIn,
+            Present(
+                ("sub", idToken.Sub),
+                ("auth_time", authTime is null ? null : $"{ReadableTimes.Format(authTime.Value)} ({ReadableTimes.Relative(authTime.Value, clock.GetUtcNow())})"),
+                ("scopes asked for", string.Join(" ", context.Options.Scope)),
+                ("scopes granted", context.TokenEndpointResponse?.Scope)), ct);
+    }
+
+    public override async Task UserInformationReceived(UserInformationReceivedContext context)
+    {
+        var ct = context.HttpContext.RequestAborted;
+        var server = await context.Options.ConfigurationManager!.GetConfigurationAsync(ct);
+        var claims = context.User.RootElement.EnumerateObject().Select(p => (p.Name, (string?)p.Value.ToString())).ToArray();
+        await journal.RecordAsync(context.Properties, FlowSteps.UserInfo,
+            Present([("Authorization", $"Bearer {TokenInspector.Mask(context.ProtocolMessage.AccessToken)}"), .. claims]), ct, url: server.UserInfoEndpoint);
+    }
 
     internal static IEnumerable<KeyValuePair<string, string>> Present(params (string Key, string? Value)[] parameters) =>
         parameters.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => KeyValuePair.Create(p.Key, p.Value!));

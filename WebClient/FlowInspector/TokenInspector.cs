@@ -54,6 +54,10 @@ public sealed class TokenInspector(IOptionsMonitor<OpenIdConnectOptions> oidc)
     public static string Fingerprint(string? token) =>
         token is null ? "(none)" : "sha256:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)))[..16].ToLowerInvariant();
 
+    /// <summary>A token as the inspector shows one that was sent: its first characters (a JWT's header) and its fingerprint.</summary>
+    public static string Mask(string? token) =>
+        token is null ? "(none)" : $"{token[..Math.Min(10, token.Length)]}… (masked; {token.Length} characters, {Fingerprint(token)})";
+
     /// <summary>RFC 7636 §4.2: the S256 code challenge of a verifier.</summary>
     public static string S256(string verifier) => Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
 

@@ -7,9 +7,17 @@ using OAuthDemo.WebClient.FlowInspector;
 namespace OAuthDemo.WebClient.Pages;
 
 [Authorize]
-public sealed class FlowModel(FlowJournal journal, IOptions<WebClientSettings> settings) : PageModel
+public sealed class FlowModel(FlowJournal journal, IOptions<WebClientSettings> settings, TimeProvider clock) : PageModel
 {
     public FlowRecord? Record { get; private set; }
+
+    /// <summary>
+    /// The steps in the order they happened: what the auth server did (learnt from the ID token,
+    /// so recorded later) goes between the redirect to it and its answer.
+    /// </summary>
+    public IReadOnlyList<FlowStep> Steps { get; private set; } = [];
+
+    public DateTimeOffset Now => clock.GetUtcNow();
 
     public string? CodeChallenge { get; private set; }
     public string? CodeChallengeMethod { get; private set; }
@@ -23,6 +31,15 @@ public sealed class FlowModel(FlowJournal journal, IOptions<WebClientSettings> s
         Record = await journal.FindAsync(session.Properties, HttpContext.RequestAborted);
         if (Record is null)
             return;
+        var steps = Record.Steps.ToList();
+        if (steps.FindIndex(st => st.Key == FlowSteps.AuthServerSignIn) is var signIn and >= 0
+            && steps.FindIndex(st => st.Key == FlowSteps.AuthorizationResponse) is var response and >= 0 && signIn > response)
+        {
+            var step = steps[signIn];
+            steps.RemoveAt(signIn);
+            steps.Insert(response, step);
+        }
+        Steps = steps;
 
         CodeChallenge = Record.Parameter(FlowSteps.PushedAuthorizationRequest, "code_challenge");
         CodeChallengeMethod = Record.Parameter(FlowSteps.PushedAuthorizationRequest, "code_challenge_method");
@@ -30,9 +47,9 @@ public sealed class FlowModel(FlowJournal journal, IOptions<WebClientSettings> s
         ComputedChallenge = CodeVerifier is null ? null : TokenInspector.S256(CodeVerifier);
     }
 
-    /// <summary>A link to the step's trace in the Aspire dashboard, when the dashboard is known.</summary>
+    /// <summary>A link to the step's own span (or, for older records, its trace) in the Aspire dashboard, when the dashboard is known.</summary>
     public string? TraceLink(FlowStep step) =>
         settings.Value.DashboardUrl is { Length: > 0 } dashboard && step.TraceId is { } traceId
-            ? $"{dashboard.TrimEnd('/')}/traces/detail/{traceId}"
+            ? $"{dashboard.TrimEnd('/')}/traces/detail/{traceId}" + (step.SpanId is { } spanId ? $"?spanId={spanId}" : "")
             : null;
 }

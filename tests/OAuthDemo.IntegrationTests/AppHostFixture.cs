@@ -45,6 +45,9 @@ public partial class AppHostFixture : IAsyncLifetime
     /// <summary>The implicit-consent client again (same secret), whose token writes a test makes fail.</summary>
     public const string FailingWritesClientId = "harness-failing";
 
+    /// <summary>Where the web client believes the dashboard is (none runs in the tests).</summary>
+    public const string DashboardUrl = "http://dashboard.test";
+
     /// <summary>A user only the lockout test signs in as, so locking it disturbs no other test.</summary>
     public const string LockoutUser = "carol";
 
@@ -128,6 +131,9 @@ public partial class AppHostFixture : IAsyncLifetime
             .AddFilter<AppHostLog>(NextSteps.LoggerCategory, LogLevel.Information));
         AddTestClientsAndUsers(appHost);
         Customize(appHost);
+
+        // No dashboard runs here; the flow inspector still links each step to its span there.
+        appHost.CreateResourceBuilder<ProjectResource>("webclient").WithEnvironment("WebClient__DashboardUrl", DashboardUrl);
 
         // A small clock skew, so a five-second token is expired a few seconds later.
         appHost.CreateResourceBuilder<ProjectResource>("resourceapi")

@@ -20,13 +20,27 @@ public sealed partial class EndSessionModel(SignInManager<ApplicationUser> signI
 
     public IReadOnlyList<KeyValuePair<string, string?>> RequestParameters { get; private set; } = [];
 
+    /// <summary>
+    /// Where "Stay signed in" goes: the application's own site (OpenIddict has already matched
+    /// post_logout_redirect_uri against its registration), else this server's home page. Not the
+    /// post-logout URI itself: that one tells the application the user signed out.
+    /// </summary>
+    public string CancelUrl { get; private set; } = "/";
+
     public async Task<IActionResult> OnGetAsync()
     {
         var request = HttpContext.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
 
-        if (request.ClientId is { Length: > 0 } clientId && await applications.FindByClientIdAsync(clientId, HttpContext.RequestAborted) is { } application)
+        // Clients often send only id_token_hint (ASP.NET Core's OIDC handler does): OpenIddict has
+        // validated it, and its audience names the application.
+        var hint = await HttpContext.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        var clientId = request.ClientId is { Length: > 0 } sent ? sent : hint.Principal?.GetAudiences().FirstOrDefault();
+        if (clientId is { Length: > 0 } && await applications.FindByClientIdAsync(clientId, HttpContext.RequestAborted) is { } application)
             ApplicationName = await applications.GetLocalizedDisplayNameAsync(application, HttpContext.RequestAborted);
+
+        if (Uri.TryCreate(request.PostLogoutRedirectUri, UriKind.Absolute, out var returnTo))
+            CancelUrl = returnTo.GetLeftPart(UriPartial.Authority) + "/";
 
         RequestParameters = Request.Query.SelectMany(p => p.Value.Select(v => KeyValuePair.Create(p.Key, v))).ToList();
         return Page();

@@ -26,6 +26,70 @@
         return base64url(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier)));
     }
 
+    // The inspector below the page: this page's own requests and answers, tokens masked. The
+    // authorization request is kept in sessionStorage with the PKCE values, across the redirect.
+    const journal = [];
+
+    function mask(value) {
+        return value ? `${value.slice(0, 10)}… (masked; ${value.length} characters)` : value;
+    }
+
+    // One time format, the BFF inspector's: UTC with milliseconds.
+    function readable(date) {
+        return date.toISOString().replace("T", " ").replace("Z", " UTC");
+    }
+
+    function relative(seconds) {
+        const minutes = Math.round((seconds * 1000 - Date.now()) / 60000);
+        if (minutes === 0) return "just now";
+        return minutes > 0 ? `in ${minutes} min` : `${-minutes} min ago`;
+    }
+
+    function record(title, request, fields, tokens = []) {
+        journal.push({ title, at: new Date(), request, fields, tokens });
+        render();
+    }
+
+    function element(tag, text, className) {
+        const e = document.createElement(tag);
+        if (text !== undefined) e.textContent = text;
+        if (className) e.className = className;
+        return e;
+    }
+
+    function render() {
+        const list = $("journal");
+        list.replaceChildren();
+        for (const entry of journal) {
+            const item = element("li", undefined, "step");
+            item.dataset.testid = "spa-step";
+            const head = element("div", undefined, "step-head");
+            head.append(element("h3", entry.title), element("time", readable(entry.at)));
+            item.append(head, element("pre", entry.request, "url"));
+            const table = element("table", undefined, "params");
+            for (const [name, value] of Object.entries(entry.fields)) {
+                if (value === undefined || value === null || value === "") continue;
+                const row = table.insertRow();
+                row.insertCell().append(element("code", name));
+                row.insertCell().append(element("code", String(value)));
+            }
+            item.append(table);
+            for (const [name, claims] of entry.tokens) {
+                item.append(element("h4", `${name}: claims (decoded; the token itself stays in memory)`), element("pre", JSON.stringify(claims, null, 2)));
+                const times = element("ul", undefined, "times");
+                for (const claim of ["iat", "nbf", "auth_time", "exp"]) {
+                    if (typeof claims[claim] !== "number") continue;
+                    const when = relative(claims[claim]);
+                    const words = claim === "exp" ? (when.endsWith("ago") ? `expired ${when}` : `expires ${when}`) : when;
+                    times.append(element("li", `${claim} ${claims[claim]} = ${readable(new Date(claims[claim] * 1000))} (${words})`));
+                }
+                item.append(times);
+            }
+            list.append(item);
+        }
+        $("inspector").hidden = journal.length === 0;
+    }
+
     function showError(message) {
         $("error").textContent = message;
         $("error").hidden = false;
@@ -48,8 +112,6 @@
         const verifier = randomString(32);
         const state = randomString(16);
         const nonce = randomString(16); // binds the ID token to this request (OIDC Core §3.1.2.1)
-        sessionStorage.setItem(pending, JSON.stringify({ verifier, state, nonce }));
-
         const url = new URL(discovery.authorization_endpoint);
         url.search = new URLSearchParams({
             client_id: config.clientId,
@@ -61,6 +123,8 @@
             code_challenge: await s256(verifier),
             code_challenge_method: "S256",
         }).toString();
+        const sent = { title: "Authorization request", request: `GET ${url.origin}${url.pathname}`, fields: Object.fromEntries(url.searchParams), at: new Date().toISOString() };
+        sessionStorage.setItem(pending, JSON.stringify({ verifier, state, nonce, sent }));
         location.assign(url);
     }
 
@@ -72,6 +136,9 @@
         // state first: until it matches, nothing in this response (not even an error) came from
         // our request, and showing it would let anyone put text on this page (CSRF).
         if (!saved || params.get("state") !== saved.state) throw new Error("The state does not match: this response was not for this page.");
+        journal.push({ ...saved.sent, at: new Date(saved.sent.at), tokens: [] });
+        record("Authorization response", `GET ${location.origin}${location.pathname}`,
+            { code: mask(params.get("code")), state: params.get("state"), iss: params.get("iss"), error: params.get("error") });
         const discovery = await discover(config);
         // RFC 9207: a server that says it sends iss must send its own, or the response is a mix-up.
         if (discovery.authorization_response_iss_parameter_supported ? params.get("iss") !== discovery.issuer
@@ -89,7 +156,10 @@
                 code_verifier: saved.verifier,
             }),
         });
+        record("Token request", `POST ${discovery.token_endpoint}`,
+            { grant_type: "authorization_code", code: mask(params.get("code")), redirect_uri: config.redirectUri, client_id: config.clientId, code_verifier: mask(saved.verifier) });
         const tokens = await readTokens(response);
+        recordTokens("Token response", discovery, tokens);
         // The ID token came straight from the token endpoint over TLS, so its signature need not
         // be checked here (OIDC Core §3.1.3.7); its issuer, audience and nonce must be.
         const claims = decodePayload(tokens.id_token);
@@ -97,6 +167,15 @@
         if (![claims.aud].flat().includes(config.clientId)) throw new Error("The ID token is not for this client.");
         if (claims.nonce !== saved.nonce) throw new Error("The ID token's nonce is not the one this page sent: it answers another request.");
         keep(tokens);
+    }
+
+    function recordTokens(title, discovery, tokens) {
+        const decoded = [];
+        if (tokens.id_token) decoded.push(["ID token", decodePayload(tokens.id_token)]);
+        if (tokens.access_token?.split(".").length === 3) decoded.push(["Access token", decodePayload(tokens.access_token)]);
+        record(title, title === "Refresh" ? `POST ${discovery.token_endpoint} (grant_type=refresh_token)` : `The answer of POST ${discovery.token_endpoint}`,
+            { token_type: tokens.token_type, expires_in: tokens.expires_in, scope: tokens.scope, access_token: mask(tokens.access_token), refresh_token: mask(tokens.refresh_token), id_token: mask(tokens.id_token) },
+            decoded);
     }
 
     function decodePayload(jwt) {
@@ -126,6 +205,7 @@
             body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken, client_id: config.clientId }),
         });
         const tokens = await readTokens(response);
+        recordTokens("Refresh", discovery, tokens);
         // A refreshed ID token must be about the same user, from the same issuer (OIDC Core §12.2).
         const claims = tokens.id_token ? decodePayload(tokens.id_token) : null;
         if (claims && (claims.iss !== discovery.issuer || claims.sub !== idTokenClaims?.sub)) throw new Error("The refreshed ID token is not about the user who signed in.");
@@ -135,18 +215,26 @@
     }
 
     async function callApi(config, path) {
-        const response = await fetch(new URL(path, config.api), { headers: { Authorization: `Bearer ${accessToken}` } });
+        const url = new URL(path, config.api);
+        const response = await fetch(url, { headers: { Authorization: `Bearer ${accessToken}` } });
         const text = await response.text();
+        record(`API call: GET /${path}`, `GET ${url}`,
+            { Authorization: `Bearer ${mask(accessToken)}`, status: response.status, "WWW-Authenticate": response.headers.get("WWW-Authenticate"), answer: text.length > 400 ? `${text.slice(0, 400)}…` : text });
         if (!response.ok) return `${response.status} ${response.headers.get("WWW-Authenticate") || ""}\n${text}`;
         return JSON.stringify(JSON.parse(text), null, 2);
+    }
+
+    async function callBoth(config) {
+        $("me").textContent = await callApi(config, "api/me");
+        $("notes").textContent = await callApi(config, "api/notes");
     }
 
     async function showSignedIn(config) {
         $("signin").hidden = true;
         $("signout").hidden = false;
         $("refresh").hidden = refreshToken === null;
-        $("me").textContent = await callApi(config, "api/me");
-        $("notes").textContent = await callApi(config, "api/notes");
+        $("call-again").hidden = false;
+        await callBoth(config);
         $("who").textContent = idTokenClaims?.name ?? idTokenClaims?.preferred_username ?? "";
         $("status").textContent = "Signed in. The access token is held in memory by this page.";
     }
@@ -156,6 +244,7 @@
         $("signin").addEventListener("click", () => signIn(config).catch((e) => showError(e.message)));
         $("signout").addEventListener("click", () => location.replace(location.pathname));
         $("refresh").addEventListener("click", () => refresh(config).catch((e) => showError(e.message)));
+        $("call-again").addEventListener("click", () => callBoth(config).catch((e) => showError(e.message)));
         $("signin").disabled = false; // only clickable once the page knows where to send you
 
         const params = new URLSearchParams(location.search);

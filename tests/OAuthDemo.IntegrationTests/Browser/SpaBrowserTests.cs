@@ -53,6 +53,21 @@ public class SpaBrowserTests(AppHostFixture fixture, BrowserFixture browser)
         Assert.DoesNotContain("client_secret", tokenRequests[1]);
         Assert.Contains("\"clientId\": \"spa\"", await page.GetByTestId("spa-me").TextContentAsync());
 
+        // The page's own inspector: its requests in order, tokens masked, claims decoded, times in words.
+        await page.GetByTestId("spa-call-again").ClickAsync();
+        var journal = page.GetByTestId("spa-step");
+        await journal.Filter(new() { HasText = "API call" }).Nth(4).WaitForAsync(); // me and notes, after sign-in, refresh and "again"
+        var titles = await journal.Locator("h3").AllTextContentsAsync();
+        Assert.Equal(["Authorization request", "Authorization response", "Token request", "Token response"], titles.Take(4));
+        Assert.Contains("Refresh", titles);
+        var inspected = await page.GetByTestId("spa-journal").TextContentAsync();
+        Assert.Contains("code_challenge_method", inspected);
+        Assert.Contains("(masked;", inspected);
+        Assert.Contains("expires in", inspected);
+        Assert.DoesNotMatch(@"eyJ[A-Za-z0-9_-]{20,}\.", inspected); // no whole token
+        Assert.DoesNotMatch(@"code_verifier\s*[A-Za-z0-9_-]{40}", inspected);
+        Assert.Equal("#inspector", await page.GetByRole(AriaRole.Link, new() { Name = "This page's inspector" }).GetAttributeAsync("href"));
+
         // Nothing token-like survives in web storage, and the code is gone from the address bar.
         var storage = await page.EvaluateAsync<string>("() => JSON.stringify({ local: Object.entries(localStorage), session: Object.entries(sessionStorage) })");
         Assert.Equal("{\"local\":[],\"session\":[]}", storage);

@@ -43,11 +43,12 @@ public class WebClientBrowserTests(AppHostFixture fixture, BrowserFixture browse
         Assert.All(authorizationRequests, url =>
             Assert.Equal(["client_id", "request_uri"], QueryHelpers.ParseQuery(new Uri(url).Query).Keys.Order()));
 
-        // Profile: the claims of the session.
+        // Profile: the claims of the session, each explained.
         await page.GotoAsync(Web + "/profile");
         var claims = await page.GetByTestId("claims").TextContentAsync();
         Assert.Contains("preferred_username", claims);
         Assert.Contains("alice@example.com", claims);
+        Assert.Contains("unique id at the auth server", await page.GetByRole(AriaRole.Row).Filter(new() { HasText = "sub" }).First.TextContentAsync());
 
         // Notes through the API: add, see, delete.
         var text = $"Remember the milk {Guid.NewGuid():N}";
@@ -69,11 +70,40 @@ public class WebClientBrowserTests(AppHostFixture fixture, BrowserFixture browse
         Assert.False(string.IsNullOrEmpty(verifier));
         Assert.Equal(Pkce.S256(verifier!), challenge);
         var steps = await page.GetByTestId("flow-step").Locator("h2").AllTextContentsAsync();
-        Assert.Equal(["Pushed authorization request (PAR)", "Pushed authorization response", "Authorization request", "Authorization response", "Token request"], steps.Take(5));
+        Assert.Equal(
+            [
+                "Pushed authorization request (PAR)", "Pushed authorization response", "Authorization request",
+                "Sign-in and consent at the auth server", "Authorization response", "Token request", "Token response",
+                "ID token validated", "Userinfo request",
+            ], steps.Take(9));
+        Assert.Contains("First call to the API", steps);
         Assert.Contains(AuthServer + "connect/par", await page.GetByTestId("flow-step").Nth(0).TextContentAsync());
         var answer = await page.GetByTestId("flow-step").Nth(1).TextContentAsync();
         Assert.Contains("urn:ietf:params:oauth:request_uri:", answer);
         Assert.Contains("expires_in", answer);
+        // What the user allowed at the auth server, and when they typed the password.
+        var consent = await Step(page, "Sign-in and consent at the auth server").TextContentAsync();
+        Assert.Contains("notes.write", consent);
+        Assert.Matches(@"auth_time\s*\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC \((just now|\d+ s ago)\)", consent);
+        // The userinfo answer, and the first API call with its token masked and the API's answer.
+        Assert.Contains("alice@example.com", await Step(page, "Userinfo request").TextContentAsync());
+        var apiCall = await Step(page, "First call to the API").TextContentAsync();
+        Assert.Contains("/api/notes", apiCall);
+        Assert.Contains("Bearer eyJ", apiCall);
+        Assert.Contains("(masked;", apiCall);
+        Assert.Contains("200 OK", apiCall);
+        // Token times in words next to the raw claims.
+        Assert.Contains("expires in", await Step(page, "Token response").GetByTestId("token-times").First.TextContentAsync());
+        // Each step links to its own span; the span is real (the services' exports reach the tests).
+        var links = await page.GetByTestId("span-link").EvaluateAllAsync<string[]>("links => links.map(l => l.href)");
+        Assert.Equal(steps.Count, links.Length);
+        Assert.All(links, link => Assert.StartsWith($"{AppHostFixture.DashboardUrl}/traces/detail/", link));
+        Assert.Equal(links.Length, links.Distinct().Count());
+        var tokenRequestLink = new Uri(await Step(page, "Token request").GetByTestId("span-link").GetAttributeAsync("href") ?? "");
+        var spanId = QueryHelpers.ParseQuery(tokenRequestLink.Query)["spanId"].ToString();
+        var traceId = tokenRequestLink.Segments[^1];
+        Assert.NotEmpty(await fixture.Telemetry.WaitForSpansAsync(
+            s => s.SpanId == spanId && s.TraceId == traceId && s.Service == "webclient" && s.Name == "Flow step: Token request", TimeSpan.FromSeconds(20)));
         Assert.DoesNotContain(fixture.Secrets.WebClientSecret, await page.ContentAsync());
         await BrowserSteps.ScreenshotAsync(page, "flow-inspector");
 
@@ -85,12 +115,16 @@ public class WebClientBrowserTests(AppHostFixture fixture, BrowserFixture browse
         Assert.Equal(Web.StartsWith("https", StringComparison.Ordinal), session.Secure);
         Assert.All(cookies, c => Assert.DoesNotContain("eyJ", c.Value)); // no JWT anywhere
 
-        // Sign out: confirm at the auth server, come back home signed out.
+        // Sign out: the auth server names the application and offers a way back; confirm there,
+        // come back home, which says so.
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await BrowserSteps.WaitForAsync(page, url => url.StartsWith(AuthServer + "connect/endsession", StringComparison.Ordinal), "the end-session page");
+        Assert.Contains("returned to", await page.Locator("p.lead").TextContentAsync());
+        Assert.Equal(Web + "/", await page.GetByTestId("cancel-sign-out").GetAttributeAsync("href"));
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await BrowserSteps.WaitForAsync(page, url => url == Web + "/", "the web client's home page");
+        await BrowserSteps.WaitForAsync(page, url => url.StartsWith(Web + "/?", StringComparison.Ordinal), "the web client's home page");
         Assert.Contains("not signed in", await page.GetByTestId("home-status").TextContentAsync());
+        Assert.Contains("You are signed out", await page.GetByTestId("signed-out").TextContentAsync());
 
         // Signed out at the auth server too: signing in again asks for the password.
         await page.GotoAsync(Web + "/account/login");
@@ -99,6 +133,9 @@ public class WebClientBrowserTests(AppHostFixture fixture, BrowserFixture browse
         // Every page, form and redirect above worked within both services' Content-Security-Policy.
         Assert.Empty(policyViolations);
     }
+
+    private static ILocator Step(IPage page, string title) =>
+        page.GetByTestId("flow-step").Filter(new() { Has = page.Locator("h2", new() { HasTextString = title }) }).First;
 
     [Fact]
     public async Task Bob_does_not_see_alices_notes()
