@@ -76,6 +76,12 @@ public partial class AppHostFixture : IAsyncLifetime
     /// <summary>A user only the RFC 9207 (iss) tests sign in as, to the web client.</summary>
     public const string MixUpUser = "kim";
 
+    /// <summary>
+    /// A user only the trace test signs in as: its consent to the web client must not spare another
+    /// test (bob's) the consent page that test expects.
+    /// </summary>
+    public const string TraceUser = "tara";
+
     /// <summary>The web client renews a minute before expiry, so with 70 s tokens it refreshes after 10 s.</summary>
     public static readonly TimeSpan WebClientTokenLifetime = TimeSpan.FromSeconds(70);
 
@@ -221,6 +227,7 @@ public partial class AppHostFixture : IAsyncLifetime
             .WithUser(new DemoUser(ReplicaUser, testUserPassword))
             .WithUser(new DemoUser(WebReplicaUser, testUserPassword) { DisplayName = "Ivan Example" })
             .WithUser(new DemoUser(MixUpUser, testUserPassword))
+            .WithUser(new DemoUser(TraceUser, testUserPassword))
             // Short-lived tokens, so refreshes and renewals happen within a test.
             .WithClient(DemoClients.WebClient(webClient, Parameter(appHost, "webclient-secret")) with { AccessTokenLifetime = WebClientTokenLifetime })
             .WithClient(DemoClients.WebClient(webClient, appHost.AddParameter($"{CodeClientId}-secret", secret: true)) with

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using OAuthDemo.IntegrationTests.Infrastructure;
 
 namespace OAuthDemo.IntegrationTests.Observability;
@@ -10,11 +11,20 @@ public class TraceTests(AppHostFixture fixture)
     [Fact]
     public async Task A_sign_in_names_every_span_after_its_path()
     {
+        // Other tests sign in at the same time: this callback carries a trace id of the test's own
+        // (W3C traceparent), which the web client continues.
         using var browser = WebClientBrowser.Open(fixture);
-        await browser.SignInAsync(fixture, "bob", fixture.Secrets.BobPassword);
+        using var login = await browser.GetAsync("/account/login", Ct);
+        using var server = fixture.CreateAuthServerClient();
+        var outcome = await server.As(AppHostFixture.TraceUser, fixture.Secrets.TestUserPassword).RunAsync(login.Headers.Location!.PathAndQuery, Ct);
+        var traceId = ActivityTraceId.CreateRandom().ToHexString();
+        using var request = new HttpRequestMessage(HttpMethod.Get, outcome.RedirectedTo!.PathAndQuery);
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+        using var callbackResponse = await browser.SendAsync(request, Ct);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, callbackResponse.StatusCode);
 
         // The callback is answered by the OIDC handler, not an endpoint: it used to be a span called "GET".
-        var callback = Assert.Single(await fixture.Telemetry.WaitForSpansAsync(s => s.Service == "webclient" && s.Name == "GET /signin-oidc", ExportWait));
+        var callback = Assert.Single(await fixture.Telemetry.WaitForSpansAsync(s => s.TraceId == traceId && s.Service == "webclient" && s.Name == "GET /signin-oidc", ExportWait));
         var trace = await SpansOfTraceAsync(callback.TraceId, s => s.Service == "authserver" && s.Name == "POST /connect/token");
 
         // The code's redemption at OpenIddict's token endpoint is in the callback's trace, under its own name.
