@@ -81,4 +81,6 @@ webClient
     .WithNextStepsInTheConsole(authServer);
 
 builder.RequireFreePorts();
-builder.Build().Run();
+builder.Build()
+    .RequireTrustedCertificateForHttps() // the https profile: a trusted development certificate, or one line saying how
+    .Run();

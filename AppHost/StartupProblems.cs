@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using OAuthDemo.AppHost.Postgres;
 
 namespace OAuthDemo.AppHost;
@@ -48,6 +49,30 @@ internal static class StartupProblems
                 throw new StartupProblemException(
                     $"port {port}, which {owner} needs, is already in use by another program. Stop that program (`ss -ltnp 'sport = :{port}'` shows which one; often an AppHost still running) and start again.");
         }
+    }
+
+    /// <summary>
+    /// The https profile needs the ASP.NET Core development certificate, trusted: the dashboard
+    /// serves with it, and the services call each other over https and refuse a certificate they do
+    /// not trust, so without it they stay unhealthy and nothing says why. Aspire's own view of the
+    /// certificates decides (the one it hands to the services); checked before anything starts.
+    /// </summary>
+    public static DistributedApplication RequireTrustedCertificateForHttps(this DistributedApplication app)
+    {
+        var configuration = app.Services.GetRequiredService<IConfiguration>();
+        if (!app.Services.GetRequiredService<DistributedApplicationExecutionContext>().IsRunMode || configuration["DOTNET_LAUNCH_PROFILE"] != "https")
+            return app;
+
+#pragma warning disable ASPIRECERTIFICATES001 // marked experimental; it is what Aspire itself trusts and hands out
+        var certificates = app.Services.GetRequiredService<IDeveloperCertificateService>();
+        var problem = certificates.Certificates.Count == 0 ? "there is no trusted ASP.NET Core development certificate"
+            : certificates.LatestCertificateIsUntrusted ? "the newest ASP.NET Core development certificate is not trusted"
+            : null;
+#pragma warning restore ASPIRECERTIFICATES001
+        if (problem is not null)
+            throw new StartupProblemException(
+                $"the https profile needs a trusted development certificate, and {problem}. Run `dotnet dev-certs https --trust` (on Linux this trusts it for OpenSSL, which the services use to call each other; browsers keep their own list), or use the default http profile: `dotnet run --project AppHost`.");
+        return app;
     }
 
     private static IEnumerable<(int Port, string Owner)> DashboardPorts(IConfiguration configuration) =>

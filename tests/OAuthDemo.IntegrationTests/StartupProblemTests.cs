@@ -44,14 +44,53 @@ public class StartupProblemTests
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
     }
 
-    private static async Task<(int ExitCode, string Output, TimeSpan Took)> RunAppHostAsync(string[] arguments)
+    [Fact]
+    public async Task The_https_profile_with_an_untrusted_certificate_says_how_to_trust_it()
     {
-        var info = new ProcessStartInfo("dotnet", ["run", "--project", RepositoryPaths.AppHost, "--no-build", "--", .. arguments])
+        // A home of its own, whose certificate store holds a development certificate made without
+        // --trust: what a newcomer has after `dotnet dev-certs https` alone.
+        var home = Directory.CreateTempSubdirectory("oauthdemo-home-").FullName;
+        try
+        {
+            var environment = new Dictionary<string, string>
+            {
+                ["HOME"] = home,
+                // The packages stay where they are: nothing to download for a new home.
+                ["NUGET_PACKAGES"] = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } packages
+                    ? packages
+                    : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
+            };
+            using (var certificate = Process.Start(new ProcessStartInfo("dotnet", ["dev-certs", "https"]) { Environment = { ["HOME"] = home }, RedirectStandardOutput = true })!)
+            {
+                await certificate.WaitForExitAsync(Ct);
+                Assert.Equal(0, certificate.ExitCode);
+            }
+
+            var (exitCode, output, took) = await RunAppHostAsync([], ["--launch-profile", "https"], environment);
+
+            Assert.Equal(1, exitCode);
+            Assert.Contains("OAuthDemo cannot start: the https profile needs a trusted development certificate", output, StringComparison.Ordinal);
+            Assert.Contains("dotnet dev-certs https --trust", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+            Assert.True(took < TimeSpan.FromSeconds(30), $"It took {took.TotalSeconds:F0} s to say so.");
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output, TimeSpan Took)> RunAppHostAsync(
+        string[] arguments, string[]? runOptions = null, Dictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo("dotnet", ["run", "--project", RepositoryPaths.AppHost, "--no-build", .. runOptions ?? [], "--", .. arguments])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment ?? [])
+            info.Environment[name] = value;
         var watch = Stopwatch.StartNew();
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync(Ct);
