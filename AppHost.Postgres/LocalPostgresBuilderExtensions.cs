@@ -44,6 +44,10 @@ internal static class LocalPostgresBuilderExtensions
         var healthCheckKey = $"{name}-accepts-connections";
         builder.Services.AddHealthChecks().AddAsyncCheck(healthCheckKey, async ct =>
         {
+            // Not before the server says it is ready: a connection while it starts up is refused
+            // with a FATAL line in its log, which the dashboard shows in red on a healthy start.
+            if (!IsReady(layout.DataDirectory))
+                return HealthCheckResult.Unhealthy("starting");
             try
             {
                 var connectionString = await resource.ConnectionStringExpression.GetValueAsync(ct);
@@ -81,6 +85,27 @@ internal static class LocalPostgresBuilderExtensions
                     new("postgres.data", layout.DataDirectory),
                 ],
             });
+    }
+
+    /// <summary>
+    /// Line 8 of postmaster.pid is the server's status ("starting", "ready", "stopping"); pg_ctl
+    /// waits on the same line.
+    /// </summary>
+    private static bool IsReady(string dataDirectory)
+    {
+        try
+        {
+            var lines = File.ReadAllLines(Path.Combine(dataDirectory, "postmaster.pid"));
+            return lines.Length >= 8 && lines[7].Trim() == "ready";
+        }
+        catch (IOException)
+        {
+            return false; // not written yet, or being rewritten
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return true; // not ours to read: let the connection attempt decide
+        }
     }
 
     private static readonly string[] AsPostgresUser = ["--reuid=postgres", "--regid=postgres", "--init-groups", "--"];
