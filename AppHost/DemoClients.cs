@@ -53,11 +53,17 @@ public static class DemoClients
     public static DemoClient WebClient(IResourceBuilder<ProjectResource> webClient, IResourceBuilder<ParameterResource> secret)
     {
         var web = webClient.PublicEndpoint();
+        // The attack lab (/lab, Development only) runs a stolen-code attack through its own callback
+        // and introspects the token it revokes; a published deployment registers neither.
+        var lab = webClient.ApplicationBuilder.ExecutionContext.IsRunMode;
         return new("webclient")
         {
             DisplayName = "OAuthDemo web client (BFF)",
             Secret = secret,
-            RedirectUris = [ReferenceExpression.Create($"{web}/signin-oidc")],
+            RedirectUris = lab
+                ? [ReferenceExpression.Create($"{web}/signin-oidc"), ReferenceExpression.Create($"{web}/lab/callback")]
+                : [ReferenceExpression.Create($"{web}/signin-oidc")],
+            Introspect = lab,
             PostLogoutRedirectUris = [ReferenceExpression.Create($"{web}/signout-callback-oidc")],
             GrantTypes = ["authorization_code", "refresh_token"],
             Scopes = ["openid", "profile", "email", "offline_access", "notes.read", "notes.write"],

@@ -1,5 +1,6 @@
 using OAuthDemo.WebClient;
 using OAuthDemo.WebClient.Api;
+using OAuthDemo.WebClient.AttackLab;
 using OAuthDemo.WebClient.Authentication;
 using OAuthDemo.WebClient.Data;
 using OAuthDemo.WebClient.FlowInspector;
@@ -14,6 +15,7 @@ builder.AddWebDatabase();                                          // webdb: ses
 builder.AddWebClientAuthentication();
 builder.Services.AddFlowInspector();                               // /flow: every step of your sign-in
 builder.Services.AddNotesApiClient(builder.Configuration);         // the API, with the user's access token
+builder.AddAttackLab();                                            // /lab: real attacks on your own session (Development only)
 builder.Services.AddRazorPages();
 
 var app = builder.Build();
@@ -47,6 +49,6 @@ app.UseAntiforgery();
 app.MapDefaultEndpoints();    // /health, /alive
 app.MapAccountEndpoints();    // /account/login, /account/logout
 app.MapSpa();                 // /spa: the public-client variant, in the browser
-app.MapRazorPages();          // home, profile, notes, flow inspector
+app.MapRazorPages();          // home, profile, notes, flow inspector, attack lab
 
 app.Run();

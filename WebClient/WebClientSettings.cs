@@ -25,6 +25,12 @@ public sealed class WebClientSettings
 
     /// <summary>The Aspire dashboard, for links from the flow inspector to traces (optional).</summary>
     public string? DashboardUrl { get; set; }
+
+    /// <summary>
+    /// The attack lab (/lab), where a learner tries attacks on their own session: on unless switched
+    /// off here, and never outside Development, whatever this says.
+    /// </summary>
+    public bool AttackLab { get; set; } = true;
 }
 
 /// <summary>Where the other services are: configuration when set, else Aspire service discovery.</summary>

@@ -48,8 +48,5 @@ public sealed class FlowModel(FlowJournal journal, IOptions<WebClientSettings> s
     }
 
     /// <summary>A link to the step's own span (or, for older records, its trace) in the Aspire dashboard, when the dashboard is known.</summary>
-    public string? TraceLink(FlowStep step) =>
-        settings.Value.DashboardUrl is { Length: > 0 } dashboard && step.TraceId is { } traceId
-            ? $"{dashboard.TrimEnd('/')}/traces/detail/{traceId}" + (step.SpanId is { } spanId ? $"?spanId={spanId}" : "")
-            : null;
+    public string? TraceLink(FlowStep step) => DashboardLinks.Span(settings.Value.DashboardUrl, step.TraceId, step.SpanId);
 }

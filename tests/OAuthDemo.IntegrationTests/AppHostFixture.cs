@@ -82,6 +82,9 @@ public partial class AppHostFixture : IAsyncLifetime
     /// </summary>
     public const string TraceUser = "tara";
 
+    /// <summary>A user only the attack lab's browser test signs in as: one of its attacks ends her session.</summary>
+    public const string LabUser = "lara";
+
     /// <summary>The web client renews a minute before expiry, so with 70 s tokens it refreshes after 10 s.</summary>
     public static readonly TimeSpan WebClientTokenLifetime = TimeSpan.FromSeconds(70);
 
@@ -228,6 +231,7 @@ public partial class AppHostFixture : IAsyncLifetime
             .WithUser(new DemoUser(WebReplicaUser, testUserPassword) { DisplayName = "Ivan Example" })
             .WithUser(new DemoUser(MixUpUser, testUserPassword))
             .WithUser(new DemoUser(TraceUser, testUserPassword))
+            .WithUser(new DemoUser(LabUser, testUserPassword) { DisplayName = "Lara Example" })
             // Short-lived tokens, so refreshes and renewals happen within a test.
             .WithClient(DemoClients.WebClient(webClient, Parameter(appHost, "webclient-secret")) with { AccessTokenLifetime = WebClientTokenLifetime })
             .WithClient(DemoClients.WebClient(webClient, appHost.AddParameter($"{CodeClientId}-secret", secret: true)) with

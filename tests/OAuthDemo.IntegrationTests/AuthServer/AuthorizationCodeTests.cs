@@ -99,6 +99,26 @@ public class AuthorizationCodeTests(AppHostFixture fixture)
     }
 
     [Fact]
+    public async Task A_stolen_code_is_refused_without_its_verifier_and_still_works_for_its_owner()
+    {
+        using var server = fixture.CreateAuthServerClient();
+        var client = Flows.ImplicitConsentClient(fixture, server);
+        var outcome = await server.As("alice", fixture.Secrets.AlicePassword).RunAsync(client.AuthorizeUrl("openid"), Ct);
+
+        var withoutVerifier = await client.ExchangeWithoutVerifierAsync(outcome.Code!, Ct);
+        var wrongVerifier = await client.ExchangeAsync(outcome.Code!, Ct, verifier: Pkce.Create().Verifier);
+        var owner = await client.ExchangeAsync(outcome.Code!, Ct);
+
+        // The thief holds the client secret too (Basic authentication here): only the verifier stops them.
+        Assert.Equal(HttpStatusCode.BadRequest, withoutVerifier.Status);
+        Assert.Contains(withoutVerifier.Error, new[] { "invalid_request", "invalid_grant" });
+        Assert.Null(withoutVerifier.AccessToken);
+        Assert.Equal("invalid_grant", wrongVerifier.Error);
+        // A failed PKCE check does not spend the code: a thief cannot deny its owner the sign-in.
+        Assert.NotNull(owner.AccessToken);
+    }
+
+    [Fact]
     public async Task A_code_works_once_only()
     {
         using var server = fixture.CreateAuthServerClient();

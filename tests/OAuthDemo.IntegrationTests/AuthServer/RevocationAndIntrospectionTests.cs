@@ -117,6 +117,22 @@ public class RevocationAndIntrospectionTests(AppHostFixture fixture)
     }
 
     [Fact]
+    public async Task A_revoked_access_token_still_works_at_the_api_until_it_expires()
+    {
+        // The API validates JWTs alone (no introspection per call): revocation cannot reach it, which
+        // is why access tokens are short-lived. The attack lab shows the same to learners.
+        using var server = fixture.CreateAuthServerClient();
+        using var api = fixture.CreateApiClient();
+        var client = Flows.ImplicitConsentClient(fixture, server);
+        var (tokens, _) = await Flows.SignInAsync(fixture, server, client, "openid notes.read", Ct);
+
+        await client.RevokeAsync(tokens.AccessToken!, "access_token", Ct);
+
+        Assert.False(Active(await IntrospectAsync(server, tokens.AccessToken!, ResourceApi)));
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await api.GetAsync("/api/me", tokens.AccessToken!, Ct)).Status);
+    }
+
+    [Fact]
     public async Task Revoking_an_unknown_token_succeeds_quietly()
     {
         using var server = fixture.CreateAuthServerClient();

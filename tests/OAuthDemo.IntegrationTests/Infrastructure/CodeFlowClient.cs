@@ -50,6 +50,10 @@ public sealed class CodeFlowClient(AuthServerClient server, string clientId, str
             new("code_verifier", verifier ?? Pkce.Verifier),
         ]), Basic, ct);
 
+    /// <summary>The code redeemed as someone who stole it would: without the code_verifier.</summary>
+    public Task<TokenResponse> ExchangeWithoutVerifierAsync(string code, CancellationToken ct) =>
+        server.TokenAsync(WithClient([new("grant_type", "authorization_code"), new("code", code), new("redirect_uri", RedirectUri)]), Basic, ct);
+
     public Task<TokenResponse> RefreshAsync(string refreshToken, CancellationToken ct) =>
         server.TokenAsync(WithClient([new("grant_type", "refresh_token"), new("refresh_token", refreshToken)]), Basic, ct);
 

@@ -26,6 +26,15 @@ public static class ForgedTokens
         return $"{Encode(header)}.{payload}.{new string(chars)}";
     }
 
+    /// <summary>A scope added to the claims; the header and the auth server's signature kept as they were.</summary>
+    public static string WithScopeAdded(string jwt, string scope)
+    {
+        var parts = jwt.Split('.');
+        var claims = (JsonObject)JsonNode.Parse(Base64UrlEncoder.Decode(parts[1]))!;
+        claims["scope"] = $"{claims["scope"]} {scope}".Trim();
+        return $"{parts[0]}.{Base64UrlEncoder.Encode(claims.ToJsonString())}.{parts[2]}";
+    }
+
     /// <summary>RFC 8725 §2.1: "alg": "none" and no signature.</summary>
     public static string AlgNone(string jwt)
     {

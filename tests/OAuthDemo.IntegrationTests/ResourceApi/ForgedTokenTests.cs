@@ -34,6 +34,21 @@ public class ForgedTokenTests(AppHostFixture fixture)
         await AssertRefusedAsync(ForgedTokens.FlipSignature(await Tokens.ForMachineAsync(fixture, Ct)), "signature");
 
     [Fact]
+    public async Task Edited_claims_under_the_original_signature_are_refused()
+    {
+        using var api = fixture.CreateApiClient();
+        var token = await Tokens.ForAliceAsync(fixture, "notes.read", Ct);
+        // The control: the genuine token reaches the route and lacks only its scope.
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.GetAsync("/api/stats", token, Ct)).Status);
+
+        var edited = await api.GetAsync("/api/stats", ForgedTokens.WithScopeAdded(token, "stats.read"), Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, edited.Status);
+        Assert.Contains("error=\"invalid_token\"", edited.WwwAuthenticate);
+        Assert.Contains("signature", edited.WwwAuthenticate);
+    }
+
+    [Fact]
     public async Task Alg_none_is_refused() =>
         await AssertRefusedAsync(ForgedTokens.AlgNone(await Tokens.ForMachineAsync(fixture, Ct)));
 
