@@ -95,12 +95,7 @@ public sealed partial class AttackRunner(
             server.PushedAuthorizationRequestEndpoint,
             [
                 .. ClientCredentials(options),
-                new("response_type", "code"),
-                new("redirect_uri", redirectUri),
-                new("scope", "openid notes.read"),
-                new("state", state),
-                new("code_challenge", TokenInspector.S256(verifier)),
-                new("code_challenge_method", "S256"),
+                .. CodeRequest(redirectUri, "openid notes.read", state, TokenInspector.S256(verifier)),
                 new("prompt", "none"),
             ], ct);
         if (push.Field("request_uri") is not { } requestUri)
@@ -259,26 +254,10 @@ public sealed partial class AttackRunner(
         var (options, server) = await ServerAsync(ct);
         var challenge = TokenInspector.S256(RandomValue());
         var pushed = await lab.PostFormAsync("Pushed as this web client, with the attacker's redirect_uri", server.PushedAuthorizationRequestEndpoint,
-        [
-            .. ClientCredentials(options),
-            new("response_type", "code"),
-            new("redirect_uri", AttackerRedirectUri),
-            new("scope", "openid"),
-            new("state", RandomValue()),
-            new("code_challenge", challenge),
-            new("code_challenge_method", "S256"),
-        ], ct);
+            [.. ClientCredentials(options), .. CodeRequest(AttackerRedirectUri, "openid", RandomValue(), challenge)], ct);
         var direct = await lab.GetAsync("Sent to the authorization endpoint as the SPA client (it may send plain requests), with the attacker's redirect_uri",
-            server.AuthorizationEndpoint, ct, query:
-            [
-                new("client_id", settings.Value.SpaClientId),
-                new("response_type", "code"),
-                new("redirect_uri", AttackerRedirectUri),
-                new("scope", "openid"),
-                new("state", RandomValue()),
-                new("code_challenge", challenge),
-                new("code_challenge_method", "S256"),
-            ]);
+            server.AuthorizationEndpoint, ct,
+            query: [new("client_id", settings.Value.SpaClientId), .. CodeRequest(AttackerRedirectUri, "openid", RandomValue(), challenge)]);
         var refused = pushed.Shown.Status == 400 && direct.Shown.Status >= 400 && direct.Shown.Location is null;
         return Outcome(card, [pushed.Shown, direct.Shown], refused,
             refused ? $"Refused both ways: the push with {pushed.Shown.Error}, the plain request with the auth server's error page ({direct.Shown.StatusLine}) and no redirect, so no code left for {AttackerRedirectUri}."
@@ -335,6 +314,17 @@ public sealed partial class AttackRunner(
     /// <summary>This web client, as its registered client: the secret goes in the form, as the OIDC handler sends it.</summary>
     private static KeyValuePair<string, string>[] ClientCredentials(OpenIdConnectOptions options) =>
         [new("client_id", options.ClientId!), new("client_secret", options.ClientSecret!)];
+
+    /// <summary>An authorization request for a code, with its PKCE challenge (S256, the only method the server takes).</summary>
+    private static KeyValuePair<string, string>[] CodeRequest(string redirectUri, string scope, string state, string challenge) =>
+    [
+        new("response_type", "code"),
+        new("redirect_uri", redirectUri),
+        new("scope", scope),
+        new("state", state),
+        new("code_challenge", challenge),
+        new("code_challenge_method", "S256"),
+    ];
 
     private string Api(string path) => $"{ServiceUrls.ResourceApi(configuration).TrimEnd('/')}/{path}";
 

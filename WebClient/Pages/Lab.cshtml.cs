@@ -13,7 +13,7 @@ namespace OAuthDemo.WebClient.Pages;
 /// It needs a signed-in user, and is a 404 where the lab is off (AttackLab/AttackLabExtensions.cs).
 /// </summary>
 [Authorize]
-public sealed class LabModel(AttackLabSwitch lab, AttackRunner runner, IOptions<WebClientSettings> settings) : PageModel
+public sealed class LabModel(AttackRunner runner, IOptions<WebClientSettings> settings) : PageModel
 {
     /// <summary>The last run's outcome, carried across the redirect in the (protected) TempData cookie.</summary>
     [TempData]
@@ -21,18 +21,10 @@ public sealed class LabModel(AttackLabSwitch lab, AttackRunner runner, IOptions<
 
     public LabOutcome? Outcome { get; private set; }
 
-    public IActionResult OnGet()
-    {
-        if (!lab.IsOn)
-            return NotFound();
-        Outcome = LabOutcome.FromJson(LastRun);
-        return Page();
-    }
+    public void OnGet() => Outcome = LabOutcome.FromJson(LastRun);
 
     public async Task<IActionResult> OnPostAsync(string attack)
     {
-        if (!lab.IsOn)
-            return NotFound();
         if (AttackCards.Find(attack) is not { } card)
             return BadRequest();
         var run = await runner.RunAsync(card, HttpContext);
@@ -45,8 +37,6 @@ public sealed class LabModel(AttackLabSwitch lab, AttackRunner runner, IOptions<
     /// <summary>The stolen-code attack's authorization comes back here (<see cref="AttackRunner.CallbackPath"/>).</summary>
     public async Task<IActionResult> OnGetCallbackAsync()
     {
-        if (!lab.IsOn)
-            return NotFound();
         var outcome = await runner.FinishStolenCodeAsync(HttpContext);
         LastRun = outcome.ToJson();
         return LocalRedirect($"/lab#{outcome.Attack}");
