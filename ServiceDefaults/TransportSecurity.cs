@@ -42,10 +42,12 @@ public static class TransportSecurity
             foreach (var network in networks)
                 options.KnownIPNetworks.Add(network);
         });
-        // The antiforgery cookie of the pages' forms, like the services' own cookies.
+        // The antiforgery cookie of the pages' forms, like the services' own cookies. One name per
+        // service: browsers tell cookies apart by host, not port, so on localhost the auth server's
+        // would replace the web client's (each is encrypted with its own key ring) and fail its forms.
         builder.Services.AddAntiforgery(options =>
         {
-            options.Cookie.Name = CookieName(builder.Environment, "oauthdemo.antiforgery");
+            options.Cookie.Name = CookieName(builder.Environment, $"oauthdemo.{builder.Environment.ApplicationName.ToLowerInvariant()}.antiforgery");
             options.Cookie.SecurePolicy = CookieSecurity(builder.Environment);
         });
         builder.Services.AddHttpsRedirection(options =>

@@ -149,6 +149,11 @@ public class WebClientBrowserTests(AppHostFixture fixture, BrowserFixture browse
         await using var context = await browser.NewContextAsync();
         var page = await SignInAsync(context, "bob", fixture.Secrets.BobPassword, expectConsent: true);
         await page.GotoAsync(Web + "/notes");
+        // The auth server's pages open in another tab meanwhile: on one host its forms' cookie must
+        // not replace the web client's (browsers tell cookies apart by host, not port), or Add fails.
+        var authServerTab = await context.NewPageAsync();
+        await authServerTab.GotoAsync(AuthServer + "account/login");
+        await authServerTab.CloseAsync();
         var bobsText = $"Bob's list {Guid.NewGuid():N}";
         await page.Locator("#text").FillAsync(bobsText);
         await page.GetByRole(AriaRole.Button, new() { Name = "Add" }).ClickAsync();

@@ -55,7 +55,7 @@ public partial class ProductionTransportTests(AppHostFixture fixture)
         // Through the proxy: the page, HSTS, and a Secure __Host- antiforgery cookie.
         using var page = await proxy.GetAsync("/account/login", Ct);
         var html = await page.Content.ReadAsStringAsync(Ct);
-        var antiforgery = SetCookies(page).Single(c => c.StartsWith("__Host-oauthdemo.antiforgery=", StringComparison.Ordinal));
+        var antiforgery = SetCookies(page).Single(c => c.StartsWith("__Host-oauthdemo.authserver.antiforgery=", StringComparison.Ordinal));
         // Signing in sets the login cookie, Secure and __Host- too.
         using var signIn = new HttpRequestMessage(HttpMethod.Post, "/account/login")
         {
