@@ -1,4 +1,5 @@
 using Npgsql;
+using OpenTelemetry;
 
 namespace OAuthDemo.AuthServer.Data.Stores;
 
@@ -20,6 +21,9 @@ internal sealed partial class ClientChangeListener(IConfiguration configuration,
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Untraced: the probe every 10 s per replica is not a request and would only bury those
+        // that are; a lost connection is logged.
+        using var untraced = SuppressInstrumentationScope.Begin();
         // Its own physical connection, outside the pool (LISTEN is session state); a command that
         // hangs on a dead connection fails within the probe timeout.
         var connectionString = new NpgsqlConnectionStringBuilder(configuration.GetConnectionString(AuthDatabaseConnection.Name))

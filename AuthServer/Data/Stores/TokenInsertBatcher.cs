@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -18,6 +19,9 @@ public sealed partial class TokenInsertBatcher : IAsyncDisposable
 {
     private const int MaxBatch = 256;
 
+    /// <summary>Each write's span, in the trace of the request whose token came first (the others are linked).</summary>
+    private static readonly ActivitySource Tracing = new("OAuthDemo.AuthServer.TokenStore");
+
     /// <summary>A write that takes longer than this fails its requests rather than holding every later one.</summary>
     private const int CommandTimeoutSeconds = 10;
 
@@ -31,20 +35,24 @@ public sealed partial class TokenInsertBatcher : IAsyncDisposable
     private readonly Task _writer;
     private string? _insert;
 
-    private sealed record PendingToken(OpenIddictEntityFrameworkCoreToken Token, TaskCompletionSource Stored);
+    private sealed record PendingToken(OpenIddictEntityFrameworkCoreToken Token, TaskCompletionSource Stored, ActivityContext Request);
 
     public TokenInsertBatcher(IConfiguration configuration, IServiceProvider services, ILogger<TokenInsertBatcher> logger)
     {
         _dataSource = NpgsqlDataSource.Create(AuthDatabaseConnection.ConnectionString(configuration));
         _services = services;
         _logger = logger;
-        _writer = Task.Run(WriteLoopAsync);
+        // Not in the execution context of the request that happened to create this singleton: its
+        // trace would otherwise collect every write for the life of the process.
+        using (ExecutionContext.SuppressFlow())
+            _writer = Task.Run(WriteLoopAsync);
     }
 
     /// <summary>Completes once the token is committed; throws if it could not be stored.</summary>
     public Task InsertAsync(OpenIddictEntityFrameworkCoreToken token)
     {
-        var pending = new PendingToken(token, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new PendingToken(token, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously),
+            Activity.Current?.Context ?? default);
         if (!_queue.Writer.TryWrite(pending))
             throw new InvalidOperationException("The auth server is shutting down: tokens can no longer be stored.");
         return pending.Stored.Task;
@@ -59,6 +67,9 @@ public sealed partial class TokenInsertBatcher : IAsyncDisposable
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
                 batch.Add(pending);
 
+            using var activity = Tracing.StartActivity("Store tokens", ActivityKind.Internal, batch[0].Request,
+                links: batch.Skip(1).Where(p => p.Request != default).Select(p => new ActivityLink(p.Request)));
+            activity?.SetTag("oauthdemo.tokens.batch_size", batch.Count);
             await WriteOrFailAsync(batch);
         }
     }

@@ -47,6 +47,11 @@ public class TraceTests(AppHostFixture fixture)
         Assert.Contains(trace, s => s.Service == "resourceapi" && s.Name == "GET /api/stats");
         // Every other span of the worker in that trace hangs under the poll: nothing starts a trace of its own.
         Assert.All(trace.Where(s => s.Service == "worker" && s != poll), s => Assert.NotNull(s.ParentSpanId));
+        // The token it was issued is stored (by the batched writer, off the request's own flow) in
+        // this trace, under the token request: not in the trace of whichever request came first.
+        var stores = trace.Where(s => s.Service == "authserver" && s.Name == "Store tokens").ToList();
+        Assert.NotEmpty(stores);
+        Assert.All(stores, store => Assert.Contains(trace, s => s.SpanId == store.ParentSpanId && s.Service == "authserver"));
     }
 
     /// <summary>The spans of one trace, once the one <paramref name="last"/> describes has arrived.</summary>
