@@ -20,7 +20,7 @@ public sealed partial class TokenInsertBatcher : IAsyncDisposable
     private const int MaxBatch = 256;
 
     /// <summary>Each write's span, in the trace of the request whose token came first (the others are linked).</summary>
-    private static readonly ActivitySource Tracing = new("OAuthDemo.AuthServer.TokenStore");
+    private static readonly ActivitySource Telemetry = new("OAuthDemo.AuthServer.TokenStore");
 
     /// <summary>A write that takes longer than this fails its requests rather than holding every later one.</summary>
     private const int CommandTimeoutSeconds = 10;
@@ -43,7 +43,7 @@ public sealed partial class TokenInsertBatcher : IAsyncDisposable
         _services = services;
         _logger = logger;
         // Not in the execution context of the request that happened to create this singleton: its
-        // trace would otherwise collect every write for the life of the process.
+        // trace and log scopes would otherwise follow every write for the life of the process.
         using (ExecutionContext.SuppressFlow())
             _writer = Task.Run(WriteLoopAsync);
     }
@@ -67,7 +67,7 @@ public sealed partial class TokenInsertBatcher : IAsyncDisposable
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
                 batch.Add(pending);
 
-            using var activity = Tracing.StartActivity("Store tokens", ActivityKind.Internal, batch[0].Request,
+            using var activity = Telemetry.StartActivity("Store tokens", ActivityKind.Internal, batch[0].Request,
                 links: batch.Skip(1).Where(p => p.Request != default).Select(p => new ActivityLink(p.Request)));
             activity?.SetTag("oauthdemo.tokens.batch_size", batch.Count);
             await WriteOrFailAsync(batch);
